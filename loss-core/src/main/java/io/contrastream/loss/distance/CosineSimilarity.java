@@ -1,5 +1,7 @@
 package io.contrastream.loss.distance;
 
+import java.util.Arrays;
+
 /**
  * Cosine similarity {@code s = a . b / (|a| |b|)}, in [-1, 1].
  *
@@ -54,8 +56,8 @@ public final class CosineSimilarity implements Distance {
         double na = Math.sqrt(aa);
         double nb = Math.sqrt(bb);
         if (na < MIN_NORM || nb < MIN_NORM) {
-            java.util.Arrays.fill(gradA, 0, a.length, 0f);
-            java.util.Arrays.fill(gradB, 0, b.length, 0f);
+            Arrays.fill(gradA, 0, a.length, 0f);
+            Arrays.fill(gradB, 0, b.length, 0f);
             return;
         }
         double inv = 1.0 / (na * nb);

@@ -1,0 +1,87 @@
+package io.contrastream.bench;
+
+import io.contrastream.loss.PairLabel;
+import io.contrastream.loss.encoder.EncoderConfig;
+import io.contrastream.loss.encoder.EncoderKind;
+import io.contrastream.loss.encoder.Initialization;
+import io.contrastream.loss.learner.LearnerConfig;
+import io.contrastream.loss.learner.OnlineLearner;
+import io.contrastream.loss.optim.OptimizerConfig;
+import io.contrastream.loss.optim.OptimizerKind;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One {@code learn()} call: forward both items, loss, backward, one optimiser step, calibrator,
+ * drift detector and metrics window, on one thread, one pair per step. Pairs cycle through 1,024
+ * pre-drawn random vectors in [0, 1), half labelled SAME.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LearnBenchmark}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class LearnBenchmark {
+
+    /** encoder:input:hidden:embedding. */
+    @Param({"linear:64:0:32", "linear:784:0:128", "mlp:64:256:32"})
+    public String model;
+
+    @Param({"SGD", "ADAM"})
+    public String optimizer;
+
+    private static final int POOL = 1024;
+    private OnlineLearner learner;
+    private float[][] items;
+    private PairLabel[] labels;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String[] parts = model.split(":");
+        EncoderKind kind = EncoderKind.valueOf(parts[0].toUpperCase());
+        int input = Integer.parseInt(parts[1]);
+        int hidden = Integer.parseInt(parts[2]);
+        int embedding = Integer.parseInt(parts[3]);
+        OptimizerKind rule = OptimizerKind.valueOf(optimizer);
+        LearnerConfig config =
+                LearnerConfig.reference(1)
+                        .withEncoder(
+                                new EncoderConfig(
+                                        kind, embedding, hidden, false, Initialization.PYTORCH_UNIFORM))
+                        .withOptimizer(
+                                OptimizerConfig.of(rule, rule == OptimizerKind.ADAM ? 1e-3 : 3e-4));
+        learner = OnlineLearner.create(config, input);
+        SplittableRandom random = new SplittableRandom(42);
+        items = new float[POOL][input];
+        labels = new PairLabel[POOL];
+        for (int i = 0; i < POOL; i++) {
+            for (int k = 0; k < input; k++) {
+                items[i][k] = (float) random.nextDouble();
+            }
+            labels[i] = random.nextBoolean() ? PairLabel.SAME : PairLabel.DIFFERENT;
+        }
+    }
+
+    @Benchmark
+    public double learn() {
+        int i = next;
+        next = (i + 1) & (POOL - 1);
+        return learner.learn(items[i], items[(i * 7 + 1) & (POOL - 1)], labels[i]).loss();
+    }
+}

@@ -1,0 +1,35 @@
+package io.contrastream.job.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code contrastream} command line: one subcommand per way of running the engine. */
+@Command(
+        name = "contrastream",
+        mixinStandardHelpOptions = true,
+        versionProvider = ContrastreamCommand.Version.class,
+        description = "Streaming online contrastive learning.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class ContrastreamCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ContrastreamCommand()).execute(args));
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ContrastreamCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"contrastream " + (v == null ? "development" : v)};
+        }
+    }
+}

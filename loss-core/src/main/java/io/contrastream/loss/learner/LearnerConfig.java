@@ -1,0 +1,145 @@
+package io.contrastream.loss.learner;
+
+import io.contrastream.loss.ContrastiveLoss;
+import io.contrastream.loss.PairLabel;
+import io.contrastream.loss.encoder.EncoderConfig;
+import io.contrastream.loss.encoder.EncoderKind;
+import io.contrastream.loss.encoder.Initialization;
+import io.contrastream.loss.optim.OptimizerConfig;
+import io.contrastream.loss.optim.OptimizerKind;
+
+/**
+ * Everything that defines a model, except its input dimension (taken from the model's first
+ * event). Checked once, on construction; each message names the setting.
+ *
+ * @param encoder the embedding function
+ * @param lossForm Euclidean or cosine contrastive loss
+ * @param margin the Euclidean margin {@code m}, or the cosine margin {@code eps}
+ * @param positiveMargin SAME pairs are penalised only beyond it; 0 is the paper's form
+ * @param optimizer the update rule
+ * @param clipNorm the largest gradient norm applied; larger gradients are scaled down to it;
+ *     {@code 0} disables clipping
+ * @param seed seeds the parameter initialisation
+ * @param threshold how the decision threshold is chosen
+ * @param positiveClass the label users look for (DIFFERENT for change detection, SAME for
+ *     duplicate detection): precision, recall, F1 and the AUTO threshold are about it
+ * @param drift the detector over the prequential loss
+ */
+public record LearnerConfig(
+        EncoderConfig encoder,
+        ContrastiveLoss.Form lossForm,
+        double margin,
+        double positiveMargin,
+        OptimizerConfig optimizer,
+        double clipNorm,
+        long seed,
+        ThresholdPolicy threshold,
+        PairLabel positiveClass,
+        DriftPolicy drift) {
+
+    /** Validates every setting, and builds the loss once to check the margins. */
+    public LearnerConfig {
+        if (encoder == null) {
+            throw new IllegalArgumentException("encoder must be given");
+        }
+        if (lossForm == null) {
+            throw new IllegalArgumentException("loss must be given");
+        }
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must be given");
+        }
+        if (threshold == null || positiveClass == null || drift == null) {
+            throw new IllegalArgumentException(
+                    "threshold, positive class and drift policy must be given");
+        }
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException(
+                    "clip-norm must be finite and >= 0 (0 disables clipping), got " + clipNorm);
+        }
+        try {
+            buildLoss(lossForm, margin, positiveMargin);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The reference configuration of the learning-quality protocol: linear 64 -> 32 with PyTorch's
+     * initialisation, Euclidean loss with margin 2, plain SGD at 3e-4, no clipping.
+     */
+    public static LearnerConfig reference(long seed) {
+        return new LearnerConfig(
+                new EncoderConfig(
+                        EncoderKind.LINEAR, 32, 0, false, Initialization.PYTORCH_UNIFORM),
+                ContrastiveLoss.Form.EUCLIDEAN,
+                2.0,
+                0.0,
+                OptimizerConfig.of(OptimizerKind.SGD, 3e-4),
+                0.0,
+                seed,
+                ThresholdPolicy.marginHalf(),
+                PairLabel.DIFFERENT,
+                DriftPolicy.pageHinkley());
+    }
+
+    /** The loss these settings describe. */
+    public ContrastiveLoss loss() {
+        return buildLoss(lossForm, margin, positiveMargin);
+    }
+
+    private static ContrastiveLoss buildLoss(
+            ContrastiveLoss.Form form, double margin, double positiveMargin) {
+        return form == ContrastiveLoss.Form.COSINE
+                ? ContrastiveLoss.cosine(margin, positiveMargin)
+                : ContrastiveLoss.euclidean(margin, positiveMargin);
+    }
+
+    /** A copy with another encoder. */
+    public LearnerConfig withEncoder(EncoderConfig value) {
+        return new LearnerConfig(
+                value, lossForm, margin, positiveMargin, optimizer, clipNorm, seed, threshold,
+                positiveClass, drift);
+    }
+
+    /** A copy with another loss form and margin. */
+    public LearnerConfig withLoss(ContrastiveLoss.Form form, double newMargin) {
+        return new LearnerConfig(
+                encoder, form, newMargin, positiveMargin, optimizer, clipNorm, seed, threshold,
+                positiveClass, drift);
+    }
+
+    /** A copy with another optimiser. */
+    public LearnerConfig withOptimizer(OptimizerConfig value) {
+        return new LearnerConfig(
+                encoder, lossForm, margin, positiveMargin, value, clipNorm, seed, threshold,
+                positiveClass, drift);
+    }
+
+    /** A copy with another clipping norm. */
+    public LearnerConfig withClipNorm(double value) {
+        return new LearnerConfig(
+                encoder, lossForm, margin, positiveMargin, optimizer, value, seed, threshold,
+                positiveClass, drift);
+    }
+
+    /** A copy with another seed. */
+    public LearnerConfig withSeed(long value) {
+        return new LearnerConfig(
+                encoder, lossForm, margin, positiveMargin, optimizer, clipNorm, value, threshold,
+                positiveClass, drift);
+    }
+
+    /** A copy with another threshold policy. */
+    public LearnerConfig withThreshold(ThresholdPolicy value) {
+        return new LearnerConfig(
+                encoder, lossForm, margin, positiveMargin, optimizer, clipNorm, seed, value,
+                positiveClass, drift);
+    }
+
+    /** A copy with another drift policy. */
+    public LearnerConfig withDrift(DriftPolicy value) {
+        return new LearnerConfig(
+                encoder, lossForm, margin, positiveMargin, optimizer, clipNorm, seed, threshold,
+                positiveClass, value);
+    }
+}

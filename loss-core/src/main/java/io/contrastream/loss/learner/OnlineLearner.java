@@ -1,0 +1,332 @@
+package io.contrastream.loss.learner;
+
+import io.contrastream.loss.ContrastiveLoss;
+import io.contrastream.loss.PairLabel;
+import io.contrastream.loss.distance.Distance;
+import io.contrastream.loss.drift.DriftDetector;
+import io.contrastream.loss.encoder.Activations;
+import io.contrastream.loss.encoder.Encoder;
+import io.contrastream.loss.eval.PrequentialWindow;
+import io.contrastream.loss.eval.ThresholdCalibrator;
+import io.contrastream.loss.optim.Optimizer;
+import java.util.Arrays;
+
+/**
+ * One model, learning from one pair at a time: prequential (test-then-train) scoring, one
+ * contrastive-loss update per labelled pair, and the model's own threshold calibrator, drift
+ * detector and metrics window.
+ *
+ * <p>Per pair, {@link #process} (or {@link #learn}) does, in order:
+ *
+ * <ol>
+ *   <li>checks both feature vectors (length and finiteness), throwing before anything changes;
+ *   <li>scores the pair with the model as it stands ({@link #score} alone does only this and
+ *       changes nothing);
+ *   <li>for a labelled pair: computes the loss and its gradient, clips it to the configured norm,
+ *       and applies one optimiser step. A NaN or infinite loss or gradient skips the step; a step
+ *       that would make any parameter or optimiser state non-finite is rolled back. Either way the
+ *       model is unchanged and the outcome says why: parameters never become NaN or infinite;
+ *   <li>feeds the pair's prequential dissimilarity and label to the calibrator, its loss to the
+ *       drift detector, and everything to the metrics window.
+ * </ol>
+ *
+ * <p>Nothing is allocated per call: results come back in one reused {@link PairResult}. Not
+ * thread-safe; one learner per model, driven by one thread (in the engine, one key of a keyed
+ * operator).
+ *
+ * <p>An encoder without parameters (identity) learns only its threshold: its updates count as
+ * applied and change nothing else.
+ */
+public final class OnlineLearner {
+
+    private final LearnerConfig config;
+    private final int inputDim;
+    private final Encoder encoder;
+    private final ContrastiveLoss loss;
+    private final Distance distance;
+    private final Optimizer optimizer;
+
+    final float[] params;
+    final float[] optimizerState;
+    private final float[] grads;
+    private final float[] backupParams;
+    private final float[] backupState;
+    private final Activations left;
+    private final Activations right;
+    private final float[] gradLeft;
+    private final float[] gradRight;
+
+    final ThresholdCalibrator calibrator;
+    final DriftDetector drift;
+    final PrequentialWindow window;
+
+    long events;
+    long labelledEvents;
+    long updatesApplied;
+    long updatesSkipped;
+    long driftDetections;
+
+    private final PairResult result = new PairResult();
+
+    OnlineLearner(LearnerConfig config, int inputDim, boolean initialise) {
+        if (inputDim <= 0) {
+            throw new IllegalArgumentException("input dimension must be > 0, got " + inputDim);
+        }
+        this.config = config;
+        this.inputDim = inputDim;
+        this.encoder = config.encoder().create(inputDim);
+        this.loss = config.loss();
+        this.distance = loss.distance();
+        this.optimizer = config.optimizer().create();
+        int p = encoder.parameterCount();
+        this.params = new float[p];
+        this.optimizerState = new float[optimizer.stateSize(p)];
+        this.grads = new float[p];
+        this.backupParams = new float[p];
+        this.backupState = new float[optimizerState.length];
+        this.left = encoder.newActivations();
+        this.right = encoder.newActivations();
+        this.gradLeft = new float[encoder.outputDim()];
+        this.gradRight = new float[encoder.outputDim()];
+        this.calibrator = Components.calibrator(config, loss);
+        this.drift = Components.driftDetector(config.drift());
+        this.window = Components.window(config, loss);
+        if (initialise) {
+            encoder.initialize(params, config.encoder().init(), config.seed());
+        }
+    }
+
+    /** A new model with seeded initial parameters. */
+    public static OnlineLearner create(LearnerConfig config, int inputDim) {
+        return new OnlineLearner(config, inputDim, true);
+    }
+
+    /** The settings this model was created with. */
+    public LearnerConfig config() {
+        return config;
+    }
+
+    /** The length of the feature vectors this model takes. */
+    public int inputDim() {
+        return inputDim;
+    }
+
+    /** The length of this model's embeddings. */
+    public int embeddingDim() {
+        return encoder.outputDim();
+    }
+
+    /** The embedding function. */
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    /** The loss this model learns with. */
+    public ContrastiveLoss loss() {
+        return loss;
+    }
+
+    /** Updates applied so far: the model's version. */
+    public long modelVersion() {
+        return updatesApplied;
+    }
+
+    /** Pairs processed (scored), labelled or not. */
+    public long events() {
+        return events;
+    }
+
+    /** Labelled pairs processed. */
+    public long labelledEvents() {
+        return labelledEvents;
+    }
+
+    /** Labelled pairs whose update was skipped (see {@link UpdateOutcome}). */
+    public long updatesSkipped() {
+        return updatesSkipped;
+    }
+
+    /** Times the drift detector fired. */
+    public long driftDetections() {
+        return driftDetections;
+    }
+
+    /** The threshold in force, in dissimilarity units. */
+    public double threshold() {
+        return calibrator.threshold();
+    }
+
+    /** The metrics window of this model; the caller reads and resets it. */
+    public PrequentialWindow window() {
+        return window;
+    }
+
+    /** The Euclidean norm of the parameters (0 for an encoder without parameters). */
+    public double parameterNorm() {
+        double sum = 0;
+        for (float v : params) {
+            sum += (double) v * v;
+        }
+        return Math.sqrt(sum);
+    }
+
+    /** A copy of the parameters, in the encoder's layout. */
+    public float[] parametersCopy() {
+        return params.clone();
+    }
+
+    /**
+     * Writes the embedding of {@code x} into {@code out} (of length {@link #embeddingDim()}).
+     *
+     * @throws IllegalArgumentException if {@code x} has the wrong length or a non-finite value
+     */
+    public void embed(float[] x, float[] out) {
+        FeatureCheck.require("item", x, inputDim);
+        encoder.forward(params, x, left);
+        System.arraycopy(left.output(), 0, out, 0, out.length);
+    }
+
+    /**
+     * Scores a pair with the model as it stands and changes nothing: no counter, no window, no
+     * calibrator.
+     *
+     * @throws IllegalArgumentException if either vector has the wrong length or a non-finite value
+     */
+    public PairResult score(float[] x1, float[] x2) {
+        FeatureCheck.require("left", x1, inputDim);
+        FeatureCheck.require("right", x2, inputDim);
+        scoreUnchecked(x1, x2);
+        result.loss = Double.NaN;
+        result.gradientNorm = Double.NaN;
+        result.outcome = UpdateOutcome.NOT_LABELLED;
+        result.driftDetected = false;
+        return result;
+    }
+
+    /**
+     * Scores a labelled pair, then learns from it.
+     *
+     * @throws IllegalArgumentException if the label is null, or a vector is bad
+     */
+    public PairResult learn(float[] x1, float[] x2, PairLabel label) {
+        if (label == null) {
+            throw new IllegalArgumentException("learn needs a label; use process for unlabelled");
+        }
+        return process(x1, x2, label);
+    }
+
+    /**
+     * Scores a pair and, if it has a label, learns from it; then updates the calibrator, the drift
+     * detector, the window and the counters.
+     *
+     * @param label the pair's label, or null for an unlabelled pair (scored only)
+     * @throws IllegalArgumentException if either vector has the wrong length or a non-finite value;
+     *     nothing changes then
+     */
+    public PairResult process(float[] x1, float[] x2, PairLabel label) {
+        FeatureCheck.require("left", x1, inputDim);
+        FeatureCheck.require("right", x2, inputDim);
+        scoreUnchecked(x1, x2);
+        events++;
+        result.driftDetected = false;
+        if (label == null) {
+            result.loss = Double.NaN;
+            result.gradientNorm = Double.NaN;
+            result.outcome = UpdateOutcome.NOT_LABELLED;
+            window.recordUnlabelled(result.dissimilarity, result.threshold);
+            return result;
+        }
+        labelledEvents++;
+        UpdateOutcome outcome = update(x1, x2, label);
+        result.outcome = outcome;
+        if (outcome == UpdateOutcome.APPLIED) {
+            updatesApplied++;
+        } else {
+            updatesSkipped++;
+        }
+        calibrator.observe(result.dissimilarity, label);
+        if (drift.update(result.loss)) {
+            result.driftDetected = true;
+            driftDetections++;
+        }
+        window.recordLabelled(
+                result.dissimilarity,
+                label,
+                result.threshold,
+                result.loss,
+                result.gradientNorm,
+                outcome.skipped());
+        return result;
+    }
+
+    private void scoreUnchecked(float[] x1, float[] x2) {
+        encoder.forward(params, x1, left);
+        encoder.forward(params, x2, right);
+        double value = distance.value(left.output(), right.output());
+        result.value = value;
+        result.dissimilarity = distance.dissimilarity(value);
+        result.similarity = distance.isSimilarity() ? value : Double.NaN;
+        result.threshold = calibrator.threshold();
+        result.modelVersion = updatesApplied;
+    }
+
+    /** One update, from the activations {@link #scoreUnchecked} left for the same pair. */
+    private UpdateOutcome update(float[] x1, float[] x2, PairLabel label) {
+        double value = result.value;
+        double pairLoss = loss.loss(label, value);
+        result.loss = pairLoss;
+        result.gradientNorm = Double.NaN;
+        if (!Double.isFinite(pairLoss)) {
+            return UpdateOutcome.SKIPPED_NON_FINITE_LOSS;
+        }
+        if (params.length == 0) {
+            result.gradientNorm = 0;
+            return UpdateOutcome.APPLIED;
+        }
+        distance.gradient(
+                left.output(),
+                right.output(),
+                value,
+                loss.derivative(label, value),
+                gradLeft,
+                gradRight);
+        Arrays.fill(grads, 0f);
+        encoder.backward(params, x1, left, gradLeft, grads);
+        encoder.backward(params, x2, right, gradRight, grads);
+        double sumSquares = 0;
+        for (float g : grads) {
+            sumSquares += (double) g * g;
+        }
+        double norm = Math.sqrt(sumSquares);
+        result.gradientNorm = norm;
+        if (!Double.isFinite(norm)) {
+            return UpdateOutcome.SKIPPED_NON_FINITE_GRADIENT;
+        }
+        double clip = config.clipNorm();
+        if (clip > 0 && norm > clip) {
+            float scale = (float) (clip / norm);
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] *= scale;
+            }
+        }
+        System.arraycopy(params, 0, backupParams, 0, params.length);
+        System.arraycopy(optimizerState, 0, backupState, 0, optimizerState.length);
+        optimizer.step(
+                params, grads, optimizerState, updatesApplied + 1, config.optimizer().learningRate());
+        if (!allFinite(params) || !allFinite(optimizerState)) {
+            System.arraycopy(backupParams, 0, params, 0, params.length);
+            System.arraycopy(backupState, 0, optimizerState, 0, optimizerState.length);
+            return UpdateOutcome.SKIPPED_NON_FINITE_PARAMETERS;
+        }
+        return UpdateOutcome.APPLIED;
+    }
+
+    /** True when no value is NaN or infinite: {@code v * 0} is 0 for finite v and NaN otherwise. */
+    private static boolean allFinite(float[] values) {
+        float acc = 0f;
+        for (float v : values) {
+            acc += v * 0f;
+        }
+        return acc == 0f;
+    }
+}
