@@ -63,7 +63,11 @@ public class LearnBenchmark {
                 LearnerConfig.reference(1)
                         .withEncoder(
                                 new EncoderConfig(
-                                        kind, embedding, hidden, false, Initialization.PYTORCH_UNIFORM))
+                                        kind,
+                                        embedding,
+                                        hidden,
+                                        false,
+                                        Initialization.PYTORCH_UNIFORM))
                         .withOptimizer(
                                 OptimizerConfig.of(rule, rule == OptimizerKind.ADAM ? 1e-3 : 3e-4));
         learner = OnlineLearner.create(config, input);

@@ -31,7 +31,9 @@ public final class ContrastiveLoss {
     public enum Form {
         /** Over the Euclidean distance; the margin is a distance. */
         EUCLIDEAN,
-        /** Over cosine similarity; the margin is the similarity below which DIFFERENT pairs rest. */
+        /**
+         * Over cosine similarity; the margin is the similarity below which DIFFERENT pairs rest.
+         */
         COSINE
     }
 
@@ -39,6 +41,7 @@ public final class ContrastiveLoss {
     private final Distance distance;
     private final double margin;
     private final double positiveMargin;
+
     /** The negative margin in dissimilarity units: {@code m}, or {@code 1 - eps}. */
     private final double negativeMarginD;
 

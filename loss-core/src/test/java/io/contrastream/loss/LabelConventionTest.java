@@ -46,8 +46,7 @@ class LabelConventionTest {
     void nullEmptyAndFractionalValuesAreErrors() {
         assertThatThrownBy(() -> LabelConvention.ONE_IS_SAME.parse((String) null))
                 .hasMessageContaining("'null'");
-        assertThatThrownBy(() -> LabelConvention.ONE_IS_SAME.parse(""))
-                .hasMessageContaining("''");
+        assertThatThrownBy(() -> LabelConvention.ONE_IS_SAME.parse("")).hasMessageContaining("''");
         assertThatThrownBy(() -> LabelConvention.ONE_IS_SAME.parse("1.0"))
                 .hasMessageContaining("'1.0'");
         assertThatThrownBy(() -> LabelConvention.ONE_IS_SAME.parse(2)).hasMessageContaining("'2'");

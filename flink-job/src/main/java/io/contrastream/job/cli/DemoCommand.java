@@ -44,7 +44,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--test-pairs",
             defaultValue = "10000",
-            description = "Unlabelled held-out pairs scored at the end (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Unlabelled held-out pairs scored at the end (default: ${DEFAULT-VALUE}).")
     int testPairs;
 
     @Option(
@@ -82,7 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--seed",
             defaultValue = "1",
-            description = "Seeds the split, the pairs and the initial parameters (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Seeds the split, the pairs and the initial parameters (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(
@@ -166,8 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < testPairs; i++) {
             test.next();
             PairResult r =
-                    learner.score(
-                            split[1].features(test.left()), split[1].features(test.right()));
+                    learner.score(split[1].features(test.left()), split[1].features(test.right()));
             window.recordLabelled(
                     r.dissimilarity(),
                     test.label(),
@@ -182,7 +183,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(
                 "Held-out pairs (%,d, never learned from): ROC-AUC %.4f (histogram, error <= %.4f),"
                         + " accuracy %.4f at threshold %.2f%n",
-                testPairs, window.auc(), window.aucErrorBound(), window.accuracy(), learner.threshold());
+                testPairs,
+                window.auc(),
+                window.aucErrorBound(),
+                window.accuracy(),
+                learner.threshold());
         out.println(
                 "Reference (QUALITY.md, PyTorch, same configuration): ROC-AUC 0.9629 +- 0.0005,"
                         + " accuracy 0.8948 +- 0.0010.");
@@ -204,5 +209,4 @@ public final class DemoCommand implements Callable<Integer> {
             return OptimizerKind.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
         }
     }
-
 }

@@ -34,7 +34,11 @@ public final class LabelledRows {
         for (int i = 0; i < features.length; i++) {
             if (features[i].length != features[0].length) {
                 throw new IllegalArgumentException(
-                        "row " + i + " has " + features[i].length + " values, row 0 has "
+                        "row "
+                                + i
+                                + " has "
+                                + features[i].length
+                                + " values, row 0 has "
                                 + features[0].length);
             }
             if (classes[i] < 0) {
@@ -64,7 +68,8 @@ public final class LabelledRows {
             throws IOException {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         int lineNumber = 0;
         while ((line = reader.readLine()) != null) {

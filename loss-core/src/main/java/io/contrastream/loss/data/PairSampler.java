@@ -28,7 +28,8 @@ public final class PairSampler {
      */
     public PairSampler(LabelledRows rows, double sameFraction, long seed) {
         if (!(sameFraction >= 0 && sameFraction <= 1)) {
-            throw new IllegalArgumentException("same fraction must be in [0, 1], got " + sameFraction);
+            throw new IllegalArgumentException(
+                    "same fraction must be in [0, 1], got " + sameFraction);
         }
         this.rows = rows;
         this.sameFraction = sameFraction;

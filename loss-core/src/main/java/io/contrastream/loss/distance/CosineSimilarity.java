@@ -7,8 +7,8 @@ import java.util.Arrays;
  *
  * <p>Zero vectors: if either norm is below {@value #MIN_NORM}, the similarity is defined as 0 (no
  * direction, so neither alike nor opposite) and the gradient as zero for both sides. The function
- * is not differentiable there, and any other choice sends a gradient of order {@code 1 / |a|}
- * that blows up as {@code |a|} goes to zero.
+ * is not differentiable there, and any other choice sends a gradient of order {@code 1 / |a|} that
+ * blows up as {@code |a|} goes to zero.
  */
 public final class CosineSimilarity implements Distance {
 

@@ -9,7 +9,9 @@ package io.contrastream.loss.distance;
  */
 public interface Distance {
 
-    /** The value for {@code a} and {@code b}: a distance, or a similarity if {@link #isSimilarity}. */
+    /**
+     * The value for {@code a} and {@code b}: a distance, or a similarity if {@link #isSimilarity}.
+     */
     double value(float[] a, float[] b);
 
     /**

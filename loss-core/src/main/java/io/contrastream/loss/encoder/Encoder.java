@@ -9,9 +9,9 @@ package io.contrastream.loss.encoder;
  * state is a few primitive arrays. Neither pass allocates, and neither checks its input: callers
  * validate once, at their boundary.
  *
- * <p>Lifecycle: {@link #initialize} fills a fresh parameter array; then, per input, {@link #forward}
- * writes {@link Activations#output()} and {@link #backward} adds this input's share of the
- * parameter gradient, reading what forward left in the same activations.
+ * <p>Lifecycle: {@link #initialize} fills a fresh parameter array; then, per input, {@link
+ * #forward} writes {@link Activations#output()} and {@link #backward} adds this input's share of
+ * the parameter gradient, reading what forward left in the same activations.
  */
 public interface Encoder {
 
@@ -33,7 +33,9 @@ public interface Encoder {
     /** Fresh scratch space for one input's forward and backward pass. */
     Activations newActivations();
 
-    /** Computes {@code f(x)} into {@code act.output()}, keeping what backward needs in {@code act}. */
+    /**
+     * Computes {@code f(x)} into {@code act.output()}, keeping what backward needs in {@code act}.
+     */
     void forward(float[] params, float[] x, Activations act);
 
     /**

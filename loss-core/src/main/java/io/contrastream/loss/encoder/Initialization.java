@@ -10,8 +10,14 @@ public enum Initialization {
      * nn.Linear}, and the reference configuration's.
      */
     PYTORCH_UNIFORM,
-    /** Glorot and Bengio (2010): weights uniform in {@code +-sqrt(6 / (fan_in + fan_out))}, biases 0. */
+    /**
+     * Glorot and Bengio (2010): weights uniform in {@code +-sqrt(6 / (fan_in + fan_out))}, biases
+     * 0.
+     */
     XAVIER_UNIFORM,
-    /** He et al. (2015), for ReLU layers: weights normal with std {@code sqrt(2 / fan_in)}, biases 0. */
+    /**
+     * He et al. (2015), for ReLU layers: weights normal with std {@code sqrt(2 / fan_in)}, biases
+     * 0.
+     */
     HE_NORMAL
 }

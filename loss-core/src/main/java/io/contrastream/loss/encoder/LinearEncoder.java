@@ -84,18 +84,35 @@ public final class LinearEncoder implements Encoder {
         int in = inputDim;
         int b = outputDim * in;
         for (int o = 0; o < outputDim; o++) {
-            int row = o * in;
-            double sum = params[b + o];
-            for (int i = 0; i < in; i++) {
-                sum += (double) params[row + i] * x[i];
-            }
-            out[o] = (float) sum;
+            out[o] = (float) (params[b + o] + dot(params, o * in, x, in));
         }
     }
 
     /**
      * {@code dW[o][i] += g[o] x[i]}, {@code db[o] += g[o]}. Leaves {@code gradOutput} unchanged.
      */
+    /**
+     * {@code w[offset .. offset + n) . x[0 .. n)} in double, with four independent accumulators:
+     * one running sum is a chain of dependent additions that runs at a quarter of the speed.
+     */
+    static double dot(float[] w, int offset, float[] x, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += (double) w[offset + i] * x[i];
+            s1 += (double) w[offset + i + 1] * x[i + 1];
+            s2 += (double) w[offset + i + 2] * x[i + 2];
+            s3 += (double) w[offset + i + 3] * x[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += (double) w[offset + i] * x[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     @Override
     public void backward(
             float[] params, float[] x, Activations act, float[] gradOutput, float[] gradParams) {

@@ -149,24 +149,14 @@ public final class MlpEncoder implements Encoder {
         float[] hidden = a.hidden;
         int in = inputDim;
         for (int j = 0; j < hiddenDim; j++) {
-            int row = j * in;
-            double sum = params[b1 + j];
-            for (int i = 0; i < in; i++) {
-                sum += (double) params[row + i] * x[i];
-            }
-            float p = (float) sum;
+            float p = (float) (params[b1 + j] + LinearEncoder.dot(params, j * in, x, in));
             pre[j] = p;
             hidden[j] = p > 0f ? p : 0f;
         }
         float[] out = a.output();
         int h = hiddenDim;
         for (int o = 0; o < outputDim; o++) {
-            int row = w2 + o * h;
-            double sum = params[b2 + o];
-            for (int j = 0; j < h; j++) {
-                sum += (double) params[row + j] * hidden[j];
-            }
-            out[o] = (float) sum;
+            out[o] = (float) (params[b2 + o] + LinearEncoder.dot(params, w2 + o * h, hidden, h));
         }
     }
 

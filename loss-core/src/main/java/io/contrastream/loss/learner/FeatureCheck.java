@@ -9,8 +9,8 @@ public final class FeatureCheck {
     private FeatureCheck() {}
 
     /**
-     * Describes what is wrong with {@code features}, or returns null when nothing is. Allocates only
-     * when there is a problem, so an engine can route bad records without exceptions.
+     * Describes what is wrong with {@code features}, or returns null when nothing is. Allocates
+     * only when there is a problem, so an engine can route bad records without exceptions.
      *
      * @param side which vector, for the message ("left", "right")
      * @param expected the model's input dimension

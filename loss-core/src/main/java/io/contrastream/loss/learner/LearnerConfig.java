@@ -9,20 +9,20 @@ import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
 
 /**
- * Everything that defines a model, except its input dimension (taken from the model's first
- * event). Checked once, on construction; each message names the setting.
+ * Everything that defines a model, except its input dimension (taken from the model's first event).
+ * Checked once, on construction; each message names the setting.
  *
  * @param encoder the embedding function
  * @param lossForm Euclidean or cosine contrastive loss
  * @param margin the Euclidean margin {@code m}, or the cosine margin {@code eps}
  * @param positiveMargin SAME pairs are penalised only beyond it; 0 is the paper's form
  * @param optimizer the update rule
- * @param clipNorm the largest gradient norm applied; larger gradients are scaled down to it;
- *     {@code 0} disables clipping
+ * @param clipNorm the largest gradient norm applied; larger gradients are scaled down to it; {@code
+ *     0} disables clipping
  * @param seed seeds the parameter initialisation
  * @param threshold how the decision threshold is chosen
- * @param positiveClass the label users look for (DIFFERENT for change detection, SAME for
- *     duplicate detection): precision, recall, F1 and the AUTO threshold are about it
+ * @param positiveClass the label users look for (DIFFERENT for change detection, SAME for duplicate
+ *     detection): precision, recall, F1 and the AUTO threshold are about it
  * @param drift the detector over the prequential loss
  */
 public record LearnerConfig(
@@ -69,8 +69,7 @@ public record LearnerConfig(
      */
     public static LearnerConfig reference(long seed) {
         return new LearnerConfig(
-                new EncoderConfig(
-                        EncoderKind.LINEAR, 32, 0, false, Initialization.PYTORCH_UNIFORM),
+                new EncoderConfig(EncoderKind.LINEAR, 32, 0, false, Initialization.PYTORCH_UNIFORM),
                 ContrastiveLoss.Form.EUCLIDEAN,
                 2.0,
                 0.0,
@@ -97,49 +96,105 @@ public record LearnerConfig(
     /** A copy with another encoder. */
     public LearnerConfig withEncoder(EncoderConfig value) {
         return new LearnerConfig(
-                value, lossForm, margin, positiveMargin, optimizer, clipNorm, seed, threshold,
-                positiveClass, drift);
+                value,
+                lossForm,
+                margin,
+                positiveMargin,
+                optimizer,
+                clipNorm,
+                seed,
+                threshold,
+                positiveClass,
+                drift);
     }
 
     /** A copy with another loss form and margin. */
     public LearnerConfig withLoss(ContrastiveLoss.Form form, double newMargin) {
         return new LearnerConfig(
-                encoder, form, newMargin, positiveMargin, optimizer, clipNorm, seed, threshold,
-                positiveClass, drift);
+                encoder,
+                form,
+                newMargin,
+                positiveMargin,
+                optimizer,
+                clipNorm,
+                seed,
+                threshold,
+                positiveClass,
+                drift);
     }
 
     /** A copy with another optimiser. */
     public LearnerConfig withOptimizer(OptimizerConfig value) {
         return new LearnerConfig(
-                encoder, lossForm, margin, positiveMargin, value, clipNorm, seed, threshold,
-                positiveClass, drift);
+                encoder,
+                lossForm,
+                margin,
+                positiveMargin,
+                value,
+                clipNorm,
+                seed,
+                threshold,
+                positiveClass,
+                drift);
     }
 
     /** A copy with another clipping norm. */
     public LearnerConfig withClipNorm(double value) {
         return new LearnerConfig(
-                encoder, lossForm, margin, positiveMargin, optimizer, value, seed, threshold,
-                positiveClass, drift);
+                encoder,
+                lossForm,
+                margin,
+                positiveMargin,
+                optimizer,
+                value,
+                seed,
+                threshold,
+                positiveClass,
+                drift);
     }
 
     /** A copy with another seed. */
     public LearnerConfig withSeed(long value) {
         return new LearnerConfig(
-                encoder, lossForm, margin, positiveMargin, optimizer, clipNorm, value, threshold,
-                positiveClass, drift);
+                encoder,
+                lossForm,
+                margin,
+                positiveMargin,
+                optimizer,
+                clipNorm,
+                value,
+                threshold,
+                positiveClass,
+                drift);
     }
 
     /** A copy with another threshold policy. */
     public LearnerConfig withThreshold(ThresholdPolicy value) {
         return new LearnerConfig(
-                encoder, lossForm, margin, positiveMargin, optimizer, clipNorm, seed, value,
-                positiveClass, drift);
+                encoder,
+                lossForm,
+                margin,
+                positiveMargin,
+                optimizer,
+                clipNorm,
+                seed,
+                value,
+                positiveClass,
+                drift);
     }
 
     /** A copy with another drift policy. */
     public LearnerConfig withDrift(DriftPolicy value) {
         return new LearnerConfig(
-                encoder, lossForm, margin, positiveMargin, optimizer, clipNorm, seed, threshold,
-                positiveClass, value);
+                encoder,
+                lossForm,
+                margin,
+                positiveMargin,
+                optimizer,
+                clipNorm,
+                seed,
+                threshold,
+                positiveClass,
+                value);
     }
 }

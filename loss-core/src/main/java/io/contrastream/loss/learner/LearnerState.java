@@ -32,15 +32,16 @@ import java.nio.ByteOrder;
  *         loss form, margin, positive margin;
  *         optimizer kind, learning rate, momentum, nesterov, beta1, beta2, epsilon, weight decay;
  *         clip norm, seed, threshold mode and value, positive class, drift kind, delta, lambda
- * long   events, labelled events, updates applied, updates skipped, drift detections
+ * long   events, labelled events, updates applied, updates skipped, drift detections,
+ *        non-finite scores
  * int n, n little-endian floats: parameters;   int k, k little-endian floats: optimiser state
  * calibrator state, drift detector state, window state (each component's own layout)
  * </pre>
  *
- * <p>A reader refuses, with an {@link IOException} that says why, any other magic number, a
- * version newer than {@link #VERSION}, and arrays whose lengths do not fit the stored
- * configuration. Every later version of this class must keep reading every earlier version; the
- * golden-file test holds it to that.
+ * <p>A reader refuses, with an {@link IOException} that says why, any other magic number, a version
+ * newer than {@link #VERSION}, and arrays whose lengths do not fit the stored configuration. Every
+ * later version of this class must keep reading every earlier version; the golden-file test holds
+ * it to that.
  */
 public final class LearnerState {
 
@@ -62,6 +63,7 @@ public final class LearnerState {
         out.writeLong(learner.updatesApplied);
         out.writeLong(learner.updatesSkipped);
         out.writeLong(learner.driftDetections);
+        out.writeLong(learner.nonFiniteScores);
         writeFloats(learner.params, out);
         writeFloats(learner.optimizerState, out);
         learner.calibrator.writeState(out);
@@ -151,6 +153,7 @@ public final class LearnerState {
         learner.updatesApplied = in.readLong();
         learner.updatesSkipped = in.readLong();
         learner.driftDetections = in.readLong();
+        learner.nonFiniteScores = in.readLong();
         readFloats(in, learner.params, "parameters");
         readFloats(in, learner.optimizerState, "optimizer state");
         learner.calibrator.readState(in);
@@ -173,8 +176,8 @@ public final class LearnerState {
     /**
      * A learner from {@link #toBytes}.
      *
-     * @throws IOException if the bytes are not a learner state this version can read, or have
-     *     bytes left over
+     * @throws IOException if the bytes are not a learner state this version can read, or have bytes
+     *     left over
      */
     public static OnlineLearner fromBytes(byte[] bytes) throws IOException {
         ByteArrayInputStream buffer = new ByteArrayInputStream(bytes);

@@ -27,7 +27,9 @@ import java.util.Arrays;
  *       that would make any parameter or optimiser state non-finite is rolled back. Either way the
  *       model is unchanged and the outcome says why: parameters never become NaN or infinite;
  *   <li>feeds the pair's prequential dissimilarity and label to the calibrator, its loss to the
- *       drift detector, and everything to the metrics window.
+ *       drift detector, and everything to the metrics window. A pair whose distance is NaN or
+ *       infinite (embeddings that overflowed float) is counted in {@link #nonFiniteScores()} and
+ *       goes no further: a labelled one counts as a skipped update.
  * </ol>
  *
  * <p>Nothing is allocated per call: results come back in one reused {@link PairResult}. Not
@@ -65,6 +67,7 @@ public final class OnlineLearner {
     long updatesApplied;
     long updatesSkipped;
     long driftDetections;
+    long nonFiniteScores;
 
     private final PairResult result = new PairResult();
 
@@ -151,6 +154,14 @@ public final class OnlineLearner {
         return driftDetections;
     }
 
+    /**
+     * Pairs whose distance came out NaN or infinite because the embeddings overflowed; they are
+     * neither learned from nor recorded in the window.
+     */
+    public long nonFiniteScores() {
+        return nonFiniteScores;
+    }
+
     /** The threshold in force, in dissimilarity units. */
     public double threshold() {
         return calibrator.threshold();
@@ -163,11 +174,7 @@ public final class OnlineLearner {
 
     /** The Euclidean norm of the parameters (0 for an encoder without parameters). */
     public double parameterNorm() {
-        double sum = 0;
-        for (float v : params) {
-            sum += (double) v * v;
-        }
-        return Math.sqrt(sum);
+        return norm(params);
     }
 
     /** A copy of the parameters, in the encoder's layout. */
@@ -229,6 +236,21 @@ public final class OnlineLearner {
         scoreUnchecked(x1, x2);
         events++;
         result.driftDetected = false;
+        if (!Double.isFinite(result.dissimilarity)) {
+            // The embeddings overflowed (finite but huge inputs or parameters): nothing to learn
+            // from and nothing to calibrate with. Counted; the model stays as it is.
+            nonFiniteScores++;
+            result.loss = Double.NaN;
+            result.gradientNorm = Double.NaN;
+            if (label == null) {
+                result.outcome = UpdateOutcome.NOT_LABELLED;
+            } else {
+                labelledEvents++;
+                updatesSkipped++;
+                result.outcome = UpdateOutcome.SKIPPED_NON_FINITE_LOSS;
+            }
+            return result;
+        }
         if (label == null) {
             result.loss = Double.NaN;
             result.gradientNorm = Double.NaN;
@@ -293,11 +315,7 @@ public final class OnlineLearner {
         Arrays.fill(grads, 0f);
         encoder.backward(params, x1, left, gradLeft, grads);
         encoder.backward(params, x2, right, gradRight, grads);
-        double sumSquares = 0;
-        for (float g : grads) {
-            sumSquares += (double) g * g;
-        }
-        double norm = Math.sqrt(sumSquares);
+        double norm = norm(grads);
         result.gradientNorm = norm;
         if (!Double.isFinite(norm)) {
             return UpdateOutcome.SKIPPED_NON_FINITE_GRADIENT;
@@ -312,7 +330,11 @@ public final class OnlineLearner {
         System.arraycopy(params, 0, backupParams, 0, params.length);
         System.arraycopy(optimizerState, 0, backupState, 0, optimizerState.length);
         optimizer.step(
-                params, grads, optimizerState, updatesApplied + 1, config.optimizer().learningRate());
+                params,
+                grads,
+                optimizerState,
+                updatesApplied + 1,
+                config.optimizer().learningRate());
         if (!allFinite(params) || !allFinite(optimizerState)) {
             System.arraycopy(backupParams, 0, params, 0, params.length);
             System.arraycopy(backupState, 0, optimizerState, 0, optimizerState.length);
@@ -321,12 +343,33 @@ public final class OnlineLearner {
         return UpdateOutcome.APPLIED;
     }
 
-    /** True when no value is NaN or infinite: {@code v * 0} is 0 for finite v and NaN otherwise. */
+    /** True when no value is NaN or infinite. */
     private static boolean allFinite(float[] values) {
-        float acc = 0f;
         for (float v : values) {
-            acc += v * 0f;
+            if (!Float.isFinite(v)) {
+                return false;
+            }
         }
-        return acc == 0f;
+        return true;
+    }
+
+    /** The Euclidean norm, in double, with four accumulators (no single dependency chain). */
+    static double norm(float[] values) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int n = values.length;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += (double) values[i] * values[i];
+            s1 += (double) values[i + 1] * values[i + 1];
+            s2 += (double) values[i + 2] * values[i + 2];
+            s3 += (double) values[i + 3] * values[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += (double) values[i] * values[i];
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
     }
 }

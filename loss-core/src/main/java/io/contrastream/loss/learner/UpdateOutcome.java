@@ -6,7 +6,7 @@ public enum UpdateOutcome {
     NOT_LABELLED,
     /** The update was applied; the model version went up by one. */
     APPLIED,
-    /** The loss was NaN or infinite: nothing changed. */
+    /** The distance or the loss was NaN or infinite: nothing changed. */
     SKIPPED_NON_FINITE_LOSS,
     /** The gradient had a NaN or infinite entry, or its norm overflowed: nothing changed. */
     SKIPPED_NON_FINITE_GRADIENT,

@@ -5,8 +5,8 @@ package io.contrastream.loss.optim;
  *
  * <p>State: the sum of squared gradients {@code G}, one float per parameter, starting at zero. A
  * parameter whose gradient has always been zero does not move (0 / eps = 0). The effective step
- * shrinks as {@code 1/sqrt(t)} on a stationary stream, which suits a stream that settles and
- * fails one that drifts: prefer Adam when the stream changes.
+ * shrinks as {@code 1/sqrt(t)} on a stationary stream, which suits a stream that settles and fails
+ * one that drifts: prefer Adam when the stream changes.
  */
 public final class Adagrad implements Optimizer {
 

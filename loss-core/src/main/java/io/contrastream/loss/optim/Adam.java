@@ -42,8 +42,9 @@ public final class Adam implements Optimizer {
         int n = params.length;
         float b1 = (float) beta1;
         float b2 = (float) beta2;
-        float c1 = 1f - b1;
-        float c2 = 1f - b2;
+        // 1 - beta in double, then rounded once: 1f - 0.999f is off by 1.3e-5 relative.
+        float c1 = (float) (1.0 - beta1);
+        float c2 = (float) (1.0 - beta2);
         float stepSize = (float) (learningRate / (1.0 - Math.pow(beta1, t)));
         float secondCorrection = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
         float keep = (float) (1.0 - learningRate * weightDecay);

@@ -24,7 +24,9 @@ public record OptimizerConfig(
         double epsilon,
         double weightDecay) {
 
-    /** PyTorch's defaults for the rule: momentum 0.9, betas (0.9, 0.999), eps 1e-8 (1e-10 Adagrad). */
+    /**
+     * PyTorch's defaults for the rule: momentum 0.9, betas (0.9, 0.999), eps 1e-8 (1e-10 Adagrad).
+     */
     public static OptimizerConfig of(OptimizerKind kind, double learningRate) {
         double eps = kind == OptimizerKind.ADAGRAD ? 1e-10 : 1e-8;
         return new OptimizerConfig(kind, learningRate, 0.9, false, 0.9, 0.999, eps, 0.0);

@@ -23,7 +23,8 @@ class LearnerStateTest {
     /** A small model with every stateful part in use: Adam, MLP, AUTO threshold, ADWIN. */
     static LearnerConfig config() {
         return LearnerConfig.reference(11)
-                .withEncoder(new EncoderConfig(EncoderKind.MLP, 3, 5, true, Initialization.HE_NORMAL))
+                .withEncoder(
+                        new EncoderConfig(EncoderKind.MLP, 3, 5, true, Initialization.HE_NORMAL))
                 .withOptimizer(OptimizerConfig.of(OptimizerKind.ADAM, 0.01).withWeightDecay(1e-4))
                 .withThreshold(ThresholdPolicy.auto())
                 .withDrift(DriftPolicy.adwin())
@@ -98,8 +99,8 @@ class LearnerStateTest {
 
     /**
      * A learner state of format version 1, committed: every later version of the engine must read
-     * it. Regenerate only when the golden model's recipe (not the format) changes, with
-     * {@code -Dcontrastream.writeGolden=path}.
+     * it. Regenerate only when the golden model's recipe (not the format) changes, with {@code
+     * -Dcontrastream.writeGolden=path}.
      */
     @Test
     void readsTheCommittedVersionOneState() throws IOException {

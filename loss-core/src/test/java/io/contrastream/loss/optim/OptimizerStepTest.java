@@ -92,7 +92,8 @@ class OptimizerStepTest {
         //   v_hat = v / 0.001999 = (0.25, 0.0312343672)
         //   p0 = 0.9 - 0.1 * (-0.0263157895) / 0.5 = 0.9052631579
         //   p1 = -2.1 - 0.1 * 0.1184210526 / 0.1767324738 = -2.1670058216
-        float[] p = run(OptimizerConfig.of(OptimizerKind.ADAM, 0.1), grads, new float[] {-0.5f, 0f});
+        float[] p =
+                run(OptimizerConfig.of(OptimizerKind.ADAM, 0.1), grads, new float[] {-0.5f, 0f});
         assertThat(p[0]).isCloseTo(0.9052631579f, within((float) TOL));
         assertThat(p[1]).isCloseTo(-2.1670058216f, within((float) TOL));
     }
