@@ -133,29 +133,34 @@ class WireCodecTest {
 
     @Test
     void aHostileStringLengthIsRefusedWithoutAllocatingIt() {
-        // header, then event_id claiming Long.MAX_VALUE / 2 bytes (zig-zag varint).
-        byte[] message = header(codec.fingerprint(), varint(zigZag(Long.MAX_VALUE / 2)));
-
+        // header, then event_id claiming 1 GiB: under Avro's own string limit, so without the
+        // codec's pre-scan Avro would allocate it before finding the message too short.
+        byte[] message = header(codec.fingerprint(), varint(zigZag(1L << 30)));
         assertUndecodable(message, "malformed PairEvent body");
+
+        // beyond Avro's limit, and negative.
+        assertUndecodable(
+                header(codec.fingerprint(), varint(zigZag(Long.MAX_VALUE / 2))),
+                "malformed PairEvent body");
+        assertUndecodable(
+                header(codec.fingerprint(), varint(zigZag(-5))), "malformed PairEvent body");
     }
 
     @Test
     void aHostileArrayCountIsRefusedWithoutAllocatingIt() {
-        // event_id "e", model "m", left.id "a", then a features block claiming 2^40 floats.
-        byte[] body =
-                concat(
-                        new byte[] {2, 'e', 2, 'm', 2, 'a'},
-                        varint(zigZag(1L << 40)),
-                        new byte[] {0, 0, (byte) 0x80, 0x3F});
-        assertUndecodable(header(codec.fingerprint(), body), "malformed PairEvent body");
-
-        // the same with Integer.MAX_VALUE items, which Avro would otherwise try to allocate.
-        byte[] body2 =
-                concat(
-                        new byte[] {2, 'e', 2, 'm', 2, 'a'},
-                        varint(zigZag(Integer.MAX_VALUE)),
-                        new byte[] {0, 0, (byte) 0x80, 0x3F});
-        assertUndecodable(header(codec.fingerprint(), body2), "malformed PairEvent body");
+        // event_id "e", model "m", left.id "a", then a features block claiming 2^29 floats in a
+        // 24-byte message. 2^29 is under Avro's own collection limit: plain Avro sizes a list for
+        // that many items up front (2^29 references: 2 GiB, more than this test's heap; plain Avro
+        // was seen to fail with OutOfMemoryError on 2^28 at 512 MiB); the codec's pre-scan finds
+        // the message too short first.
+        for (long count : new long[] {1L << 29, Integer.MAX_VALUE, 1L << 40}) {
+            byte[] body =
+                    concat(
+                            new byte[] {2, 'e', 2, 'm', 2, 'a'},
+                            varint(zigZag(count)),
+                            new byte[] {0, 0, (byte) 0x80, 0x3F});
+            assertUndecodable(header(codec.fingerprint(), body), "malformed PairEvent body");
+        }
     }
 
     @Test
