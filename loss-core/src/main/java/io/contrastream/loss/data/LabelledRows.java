@@ -140,8 +140,11 @@ public final class LabelledRows {
     }
 
     /**
-     * A stratified split: within each class, a seeded shuffle puts {@code round(trainFraction *
-     * classSize)} rows in the first part and the rest in the second.
+     * A stratified split of {@code floor(trainFraction * size)} rows into the first part, the rest
+     * into the second (as scikit-learn's {@code train_test_split} sizes it). Each class gets {@code
+     * floor(trainFraction * classSize)} training rows, and the rows still to place go one each to
+     * the classes with the largest remainders (lowest class first on ties). Within a class a seeded
+     * shuffle picks the rows.
      *
      * @return {train, test}
      */
@@ -150,20 +153,40 @@ public final class LabelledRows {
             throw new IllegalArgumentException(
                     "train fraction must be in (0, 1), got " + trainFraction);
         }
+        int classCount = classCount();
+        int[][] members = new int[classCount][];
+        int[] cut = new int[classCount];
+        double[] remainder = new double[classCount];
+        int placed = 0;
+        for (int c = 0; c < classCount; c++) {
+            members[c] = membersOf(c);
+            double ideal = trainFraction * members[c].length;
+            cut[c] = (int) Math.floor(ideal);
+            remainder[c] = ideal - cut[c];
+            placed += cut[c];
+        }
+        for (int left = (int) Math.floor(trainFraction * size()) - placed; left > 0; left--) {
+            int best = -1;
+            for (int c = 0; c < classCount; c++) {
+                if (cut[c] < members[c].length && (best < 0 || remainder[c] > remainder[best])) {
+                    best = c;
+                }
+            }
+            cut[best]++;
+            remainder[best] = -1;
+        }
         SplittableRandom random = new SplittableRandom(seed);
         int[] trainIdx = new int[size()];
         int[] testIdx = new int[size()];
         int nTrain = 0;
         int nTest = 0;
-        for (int c = 0; c < classCount(); c++) {
-            int[] members = membersOf(c);
-            shuffle(members, random);
-            int cut = (int) Math.round(trainFraction * members.length);
-            for (int i = 0; i < members.length; i++) {
-                if (i < cut) {
-                    trainIdx[nTrain++] = members[i];
+        for (int c = 0; c < classCount; c++) {
+            shuffle(members[c], random);
+            for (int i = 0; i < members[c].length; i++) {
+                if (i < cut[c]) {
+                    trainIdx[nTrain++] = members[c][i];
                 } else {
-                    testIdx[nTest++] = members[i];
+                    testIdx[nTest++] = members[c][i];
                 }
             }
         }
