@@ -93,108 +93,147 @@ public record LearnerConfig(
                 : ContrastiveLoss.euclidean(margin, positiveMargin);
     }
 
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** A copy with another encoder. */
     public LearnerConfig withEncoder(EncoderConfig value) {
-        return new LearnerConfig(
-                value,
-                lossForm,
-                margin,
-                positiveMargin,
-                optimizer,
-                clipNorm,
-                seed,
-                threshold,
-                positiveClass,
-                drift);
+        return toBuilder().encoder(value).build();
     }
 
     /** A copy with another loss form and margin. */
     public LearnerConfig withLoss(ContrastiveLoss.Form form, double newMargin) {
-        return new LearnerConfig(
-                encoder,
-                form,
-                newMargin,
-                positiveMargin,
-                optimizer,
-                clipNorm,
-                seed,
-                threshold,
-                positiveClass,
-                drift);
+        return toBuilder().loss(form, newMargin).build();
     }
 
     /** A copy with another optimiser. */
     public LearnerConfig withOptimizer(OptimizerConfig value) {
-        return new LearnerConfig(
-                encoder,
-                lossForm,
-                margin,
-                positiveMargin,
-                value,
-                clipNorm,
-                seed,
-                threshold,
-                positiveClass,
-                drift);
+        return toBuilder().optimizer(value).build();
     }
 
     /** A copy with another clipping norm. */
     public LearnerConfig withClipNorm(double value) {
-        return new LearnerConfig(
-                encoder,
-                lossForm,
-                margin,
-                positiveMargin,
-                optimizer,
-                value,
-                seed,
-                threshold,
-                positiveClass,
-                drift);
+        return toBuilder().clipNorm(value).build();
     }
 
     /** A copy with another seed. */
     public LearnerConfig withSeed(long value) {
-        return new LearnerConfig(
-                encoder,
-                lossForm,
-                margin,
-                positiveMargin,
-                optimizer,
-                clipNorm,
-                value,
-                threshold,
-                positiveClass,
-                drift);
+        return toBuilder().seed(value).build();
     }
 
     /** A copy with another threshold policy. */
     public LearnerConfig withThreshold(ThresholdPolicy value) {
-        return new LearnerConfig(
-                encoder,
-                lossForm,
-                margin,
-                positiveMargin,
-                optimizer,
-                clipNorm,
-                seed,
-                value,
-                positiveClass,
-                drift);
+        return toBuilder().threshold(value).build();
     }
 
     /** A copy with another drift policy. */
     public LearnerConfig withDrift(DriftPolicy value) {
-        return new LearnerConfig(
-                encoder,
-                lossForm,
-                margin,
-                positiveMargin,
-                optimizer,
-                clipNorm,
-                seed,
-                threshold,
-                positiveClass,
-                value);
+        return toBuilder().drift(value).build();
+    }
+
+    /**
+     * Settings gathered one at a time (from command-line flags, say) and checked together by {@link
+     * #build()}, which names the first bad setting.
+     */
+    public static final class Builder {
+        private EncoderConfig encoder;
+        private ContrastiveLoss.Form lossForm;
+        private double margin;
+        private double positiveMargin;
+        private OptimizerConfig optimizer;
+        private double clipNorm;
+        private long seed;
+        private ThresholdPolicy threshold;
+        private PairLabel positiveClass;
+        private DriftPolicy drift;
+
+        private Builder(LearnerConfig from) {
+            encoder = from.encoder;
+            lossForm = from.lossForm;
+            margin = from.margin;
+            positiveMargin = from.positiveMargin;
+            optimizer = from.optimizer;
+            clipNorm = from.clipNorm;
+            seed = from.seed;
+            threshold = from.threshold;
+            positiveClass = from.positiveClass;
+            drift = from.drift;
+        }
+
+        /** The embedding function. */
+        public Builder encoder(EncoderConfig value) {
+            encoder = value;
+            return this;
+        }
+
+        /** The loss form and its margin ({@code m}, or the cosine margin {@code eps}). */
+        public Builder loss(ContrastiveLoss.Form form, double value) {
+            lossForm = form;
+            margin = value;
+            return this;
+        }
+
+        /** The positive margin; 0 is the paper's form. */
+        public Builder positiveMargin(double value) {
+            positiveMargin = value;
+            return this;
+        }
+
+        /** The update rule. */
+        public Builder optimizer(OptimizerConfig value) {
+            optimizer = value;
+            return this;
+        }
+
+        /** The gradient-norm clip; 0 disables it. */
+        public Builder clipNorm(double value) {
+            clipNorm = value;
+            return this;
+        }
+
+        /** The initialisation seed. */
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** The threshold policy. */
+        public Builder threshold(ThresholdPolicy value) {
+            threshold = value;
+            return this;
+        }
+
+        /** The label users look for. */
+        public Builder positiveClass(PairLabel value) {
+            positiveClass = value;
+            return this;
+        }
+
+        /** The drift detector over the prequential loss. */
+        public Builder drift(DriftPolicy value) {
+            drift = value;
+            return this;
+        }
+
+        /**
+         * The checked configuration.
+         *
+         * @throws IllegalArgumentException naming the first bad setting
+         */
+        public LearnerConfig build() {
+            return new LearnerConfig(
+                    encoder,
+                    lossForm,
+                    margin,
+                    positiveMargin,
+                    optimizer,
+                    clipNorm,
+                    seed,
+                    threshold,
+                    positiveClass,
+                    drift);
+        }
     }
 }
