@@ -149,6 +149,14 @@ public final class LabelledRows {
      * @return {train, test}
      */
     public LabelledRows[] stratifiedSplit(double trainFraction, long seed) {
+        int[][] indices = stratifiedSplitIndices(trainFraction, seed);
+        return new LabelledRows[] {subset(indices[0]), subset(indices[1])};
+    }
+
+    /**
+     * The row indices of {@link #stratifiedSplit}: {train indices, test indices}, each ascending.
+     */
+    public int[][] stratifiedSplitIndices(double trainFraction, long seed) {
         if (!(trainFraction > 0 && trainFraction < 1)) {
             throw new IllegalArgumentException(
                     "train fraction must be in (0, 1), got " + trainFraction);
@@ -194,7 +202,7 @@ public final class LabelledRows {
         int[] test = Arrays.copyOf(testIdx, nTest);
         Arrays.sort(train);
         Arrays.sort(test);
-        return new LabelledRows[] {subset(train), subset(test)};
+        return new int[][] {train, test};
     }
 
     int[] membersOf(int c) {
