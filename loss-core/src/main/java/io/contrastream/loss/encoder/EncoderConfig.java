@@ -17,7 +17,8 @@ package io.contrastream.loss.encoder;
  *     Initialization#PYTORCH_UNIFORM}.
  */
 public record EncoderConfig(
-        EncoderKind kind, int embeddingDim, int hiddenDim, boolean normalize, Initialization init) {
+        EncoderKind kind, int embeddingDim, int hiddenDim, boolean normalize, Initialization init)
+        implements java.io.Serializable {
 
     /** Validates every setting that matters for {@code kind}, naming the first bad one. */
     public EncoderConfig {

@@ -7,7 +7,7 @@ package io.contrastream.loss.learner;
  * @param delta Page-Hinkley's tolerated change of the mean, or ADWIN's confidence parameter
  * @param lambda Page-Hinkley's detection threshold (ignored by ADWIN)
  */
-public record DriftPolicy(Kind kind, double delta, double lambda) {
+public record DriftPolicy(Kind kind, double delta, double lambda) implements java.io.Serializable {
 
     /** The detectors on offer. */
     public enum Kind {

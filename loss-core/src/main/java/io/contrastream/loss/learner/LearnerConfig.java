@@ -35,7 +35,8 @@ public record LearnerConfig(
         long seed,
         ThresholdPolicy threshold,
         PairLabel positiveClass,
-        DriftPolicy drift) {
+        DriftPolicy drift)
+        implements java.io.Serializable {
 
     /** Validates every setting, and builds the loss once to check the margins. */
     public LearnerConfig {

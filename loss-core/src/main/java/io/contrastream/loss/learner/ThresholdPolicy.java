@@ -7,7 +7,7 @@ package io.contrastream.loss.learner;
  * @param mode which rule
  * @param value the threshold for {@link Mode#FIXED}; ignored otherwise
  */
-public record ThresholdPolicy(Mode mode, double value) {
+public record ThresholdPolicy(Mode mode, double value) implements java.io.Serializable {
 
     /** The rules. */
     public enum Mode {

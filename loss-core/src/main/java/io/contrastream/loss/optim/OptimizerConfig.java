@@ -22,7 +22,8 @@ public record OptimizerConfig(
         double beta1,
         double beta2,
         double epsilon,
-        double weightDecay) {
+        double weightDecay)
+        implements java.io.Serializable {
 
     /**
      * PyTorch's defaults for the rule: momentum 0.9, betas (0.9, 0.999), eps 1e-8 (1e-10 Adagrad).

@@ -1,0 +1,68 @@
+package io.contrastream.job;
+
+import io.contrastream.job.decode.DecodeFunction;
+import io.contrastream.job.model.PairRecord;
+import io.contrastream.job.model.RawRecord;
+import io.contrastream.job.train.OnlineContrastiveTrainer;
+import io.contrastream.schema.ChangeAlert;
+import io.contrastream.schema.DeadLetter;
+import io.contrastream.schema.LossMetrics;
+import io.contrastream.schema.PairScore;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The topology, built from an injected input so that the command line, the demo and the tests run
+ * the same graph with their own sources and sinks:
+ *
+ * <pre>
+ * raw records --decode--> pairs --keyBy(model)--> trainer --> scores
+ *                  |                                 |--> metrics, alerts (side outputs)
+ *                  '--> dead letters <---------------'    (dimension mismatches)
+ * </pre>
+ */
+public final class ContrastreamJob {
+
+    /** Stable operator ids: savepoints map state to operators by them. */
+    public static final String DECODE_UID = "decode";
+
+    public static final String TRAINER_UID = "trainer";
+
+    private ContrastreamJob() {}
+
+    /** The four output streams of the job. */
+    public record Outputs(
+            DataStream<PairScore> scores,
+            DataStream<LossMetrics> metrics,
+            DataStream<ChangeAlert> alerts,
+            DataStream<DeadLetter> deadLetters) {}
+
+    /** Adds the decode and training operators after {@code raw}. */
+    public static Outputs build(DataStream<RawRecord> raw, JobSettings settings) {
+        SingleOutputStreamOperator<PairRecord> pairs =
+                raw.process(
+                                new DecodeFunction(
+                                        settings.format(),
+                                        settings.maxFeatures(),
+                                        settings.source()))
+                        .uid(DECODE_UID)
+                        .name("decode and validate");
+        SingleOutputStreamOperator<PairScore> scores =
+                pairs.keyBy(PairRecord::model, Types.STRING)
+                        .process(
+                                new OnlineContrastiveTrainer(settings.trainer(), settings.source()),
+                                new AvroTypeInfo<>(PairScore.class))
+                        .uid(TRAINER_UID)
+                        .name("online contrastive trainer");
+        DataStream<DeadLetter> deadLetters =
+                pairs.getSideOutput(DecodeFunction.DEAD_LETTERS)
+                        .union(scores.getSideOutput(OnlineContrastiveTrainer.DEAD_LETTERS));
+        return new Outputs(
+                scores,
+                scores.getSideOutput(OnlineContrastiveTrainer.METRICS),
+                scores.getSideOutput(OnlineContrastiveTrainer.ALERTS),
+                deadLetters);
+    }
+}

@@ -1,0 +1,32 @@
+package io.contrastream.job;
+
+import io.contrastream.job.decode.WireFormat;
+import io.contrastream.job.io.SourceInfo;
+import io.contrastream.job.train.TrainerSettings;
+import java.io.Serializable;
+
+/**
+ * The settings of the topology (not of its sources and sinks, which are injected).
+ *
+ * @param trainer the trainer and model settings
+ * @param format the wire format of the input
+ * @param maxFeatures the most values an item may have (>= 1); larger items are dead-lettered
+ * @param source where the input comes from, for dead letters
+ */
+public record JobSettings(
+        TrainerSettings trainer, WireFormat format, int maxFeatures, SourceInfo source)
+        implements Serializable {
+
+    /** Default for {@code --max-features}: 65,536 values per item. */
+    public static final int DEFAULT_MAX_FEATURES = 65_536;
+
+    /** Validates the settings. */
+    public JobSettings {
+        if (trainer == null || format == null || source == null) {
+            throw new IllegalArgumentException("trainer settings, format and source must be given");
+        }
+        if (maxFeatures < 1) {
+            throw new IllegalArgumentException("max-features must be >= 1, got " + maxFeatures);
+        }
+    }
+}

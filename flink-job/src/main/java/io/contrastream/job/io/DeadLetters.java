@@ -1,0 +1,66 @@
+package io.contrastream.job.io;
+
+import io.contrastream.job.model.PairRecord;
+import io.contrastream.schema.DeadLetter;
+import io.contrastream.schema.DeadLetterReason;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/** Builds {@link DeadLetter} records: the reason, the message, where it came from, the bytes. */
+public final class DeadLetters {
+
+    private DeadLetters() {}
+
+    /**
+     * A dead letter for raw input that never became a {@link PairRecord}.
+     *
+     * @param partition the Kafka partition, or {@link PairRecord#NO_PARTITION} for a file
+     * @param position the Kafka offset, or the file line
+     * @param model the model, if it was read before the problem showed; else null
+     */
+    public static DeadLetter of(
+            DeadLetterReason reason,
+            String message,
+            SourceInfo source,
+            int partition,
+            long position,
+            byte[] original,
+            String model,
+            long now) {
+        boolean kafka = source.isKafka();
+        return DeadLetter.newBuilder()
+                .setReason(reason)
+                .setMessage(message)
+                .setSource(source.kind())
+                .setTopic(kafka ? source.name() : null)
+                .setPartition(kafka && partition != PairRecord.NO_PARTITION ? partition : null)
+                .setOffset(kafka ? position : null)
+                .setLine(kafka ? null : position)
+                .setOriginal(ByteBuffer.wrap(original == null ? new byte[0] : original))
+                .setModel(model)
+                .setEventTime(Instant.ofEpochMilli(now))
+                .build();
+    }
+
+    /**
+     * A dead letter for a record refused after decoding (by the trainer, which no longer holds the
+     * raw bytes): {@code original} is the record re-encoded in the job's wire format.
+     */
+    public static DeadLetter of(
+            DeadLetterReason reason,
+            String message,
+            SourceInfo source,
+            PairRecord record,
+            byte[] reencoded,
+            long now) {
+        return of(
+                reason,
+                message,
+                source,
+                record.partition(),
+                record.position(),
+                reencoded,
+                record.model(),
+                now);
+    }
+}

@@ -1,0 +1,275 @@
+package io.contrastream.job.train;
+
+import io.contrastream.job.io.DeadLetters;
+import io.contrastream.job.io.SourceInfo;
+import io.contrastream.job.model.ModelState;
+import io.contrastream.job.model.ModelStateSerializer;
+import io.contrastream.job.model.PairRecord;
+import io.contrastream.job.model.SerializerTypeInfo;
+import io.contrastream.loss.eval.PrequentialWindow;
+import io.contrastream.loss.learner.OnlineLearner;
+import io.contrastream.loss.learner.PairResult;
+import io.contrastream.loss.learner.UpdateOutcome;
+import io.contrastream.schema.AlertKind;
+import io.contrastream.schema.ChangeAlert;
+import io.contrastream.schema.DeadLetter;
+import io.contrastream.schema.DeadLetterReason;
+import io.contrastream.schema.LossMetrics;
+import io.contrastream.schema.PairScore;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The keyed operator: one {@link OnlineLearner} per model key, applied to that model's pairs one at
+ * a time, in arrival order.
+ *
+ * <p>Per pair: the model is created from the job's settings on its first pair (input dimension from
+ * that pair); a pair of another dimension is dead-lettered and touches nothing. Otherwise the pair
+ * is scored with the model as it stood (prequential), a labelled pair then updates it, and:
+ *
+ * <ul>
+ *   <li>main output: a {@link PairScore} for every accepted pair;
+ *   <li>{@link #ALERTS}: a CHANGE or DUPLICATE {@link ChangeAlert} when the alert mode's test holds
+ *       and the model has learned from at least {@code warmup} pairs; a DRIFT alert when the drift
+ *       detector over the prequential loss fires (after warm-up too);
+ *   <li>{@link #METRICS}: a {@link LossMetrics} after every {@code metricsEvery} pairs of a model,
+ *       and once more at the end of a bounded input for a window still open;
+ *   <li>{@link #DEAD_LETTERS}: pairs this operator refuses (dimension mismatch).
+ * </ul>
+ *
+ * <p>Distances in the outputs are dissimilarities: the Euclidean distance, or {@code 1 - s} for the
+ * cosine loss (whose similarity {@code s} is given beside it); thresholds are in the same units.
+ * The state is one {@link ModelState} per key with an explicit serializer.
+ */
+public final class OnlineContrastiveTrainer
+        extends KeyedProcessFunction<String, PairRecord, PairScore> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Loss metrics per model. */
+    public static final OutputTag<LossMetrics> METRICS =
+            new OutputTag<>("metrics", new AvroTypeInfo<>(LossMetrics.class));
+
+    /** Change, duplicate and drift alerts. */
+    public static final OutputTag<ChangeAlert> ALERTS =
+            new OutputTag<>("alerts", new AvroTypeInfo<>(ChangeAlert.class));
+
+    /** Pairs refused by the trainer. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("trainer-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    private final TrainerSettings settings;
+    private final SourceInfo source;
+
+    private transient ValueState<ModelState> models;
+    private transient PairEventEncoder reencoder;
+    private transient Counter events;
+    private transient Counter updates;
+    private transient Counter skippedUpdates;
+    private transient Counter alerts;
+    private transient Counter deadLetters;
+    private transient Counter modelsCreated;
+    private transient Histogram lossHistogram;
+    private transient Histogram distanceHistogram;
+
+    public OnlineContrastiveTrainer(TrainerSettings settings, SourceInfo source) {
+        this.settings = settings;
+        this.source = source;
+    }
+
+    /** The descriptor of the keyed model state, with its explicit serializer. */
+    public static ValueStateDescriptor<ModelState> stateDescriptor() {
+        return new ValueStateDescriptor<>(
+                "model", new SerializerTypeInfo<>(ModelState.class, ModelStateSerializer.INSTANCE));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        models = getRuntimeContext().getState(stateDescriptor());
+        reencoder = new PairEventEncoder();
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("contrastream");
+        events = group.counter("events");
+        updates = group.counter("updates");
+        skippedUpdates = group.counter("skipped_updates");
+        alerts = group.counter("alerts");
+        deadLetters = group.counter("trainer_dead_letters");
+        modelsCreated = group.counter("models_created");
+        lossHistogram = group.histogram("loss", new DescriptiveStatisticsHistogram(1000));
+        distanceHistogram = group.histogram("distance", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void processElement(PairRecord pair, Context ctx, Collector<PairScore> out)
+            throws Exception {
+        ModelState state = models.value();
+        int dim = pair.left().length;
+        if (state == null) {
+            state = new ModelState(OnlineLearner.create(settings.learner(), dim));
+            modelsCreated.inc();
+            // Fires once a bounded input ends (its final watermark), for the last metrics.
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+        } else if (state.learner().inputDim() != dim) {
+            deadLetters.inc();
+            ctx.output(
+                    DEAD_LETTERS,
+                    DeadLetters.of(
+                            DeadLetterReason.DIMENSION_MISMATCH,
+                            "features have "
+                                    + dim
+                                    + " values, model '"
+                                    + pair.model()
+                                    + "' expects "
+                                    + state.learner().inputDim(),
+                            source,
+                            pair,
+                            reencoder.encode(pair),
+                            ctx.timerService().currentProcessingTime()));
+            return;
+        }
+        OnlineLearner learner = state.learner();
+        PairResult r = learner.process(pair.left(), pair.right(), pair.label());
+        state.include(pair.eventTime());
+        events.inc();
+        distanceHistogram.update(Math.round(r.dissimilarity() * 1e6));
+        if (pair.label() != null) {
+            if (r.outcome() == UpdateOutcome.APPLIED) {
+                updates.inc();
+            } else {
+                skippedUpdates.inc();
+            }
+            if (Double.isFinite(r.loss())) {
+                lossHistogram.update(Math.round(r.loss() * 1e6));
+            }
+        }
+        // Warm means the model that scored this pair had learned from enough pairs.
+        boolean warm = r.modelVersion() >= settings.warmup();
+        boolean alert =
+                warm
+                        && Double.isFinite(r.dissimilarity())
+                        && settings.alertMode().alerts(r.dissimilarity(), r.threshold());
+        out.collect(score(pair, r, alert));
+        if (alert) {
+            emitAlert(ctx, state, pair, r, settings.alertMode().kind(), pairDetail(r));
+        }
+        if (r.driftDetected() && warm) {
+            emitAlert(
+                    ctx,
+                    state,
+                    pair,
+                    r,
+                    AlertKind.DRIFT,
+                    "drift detector ("
+                            + settings.learner().drift().kind()
+                            + ") fired on the prequential loss; detections so far: "
+                            + learner.driftDetections());
+        }
+        if (learner.events() % settings.metricsEvery() == 0) {
+            ctx.output(METRICS, metrics(pair.model(), state));
+            state.resetWindow();
+        }
+        models.update(state);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<PairScore> out)
+            throws Exception {
+        ModelState state = models.value();
+        if (state != null && state.learner().window().count() > 0) {
+            ctx.output(METRICS, metrics(ctx.getCurrentKey(), state));
+            state.resetWindow();
+            models.update(state);
+        }
+    }
+
+    private static PairScore score(PairRecord pair, PairResult r, boolean alert) {
+        return PairScore.newBuilder()
+                .setEventId(pair.eventId())
+                .setModel(pair.model())
+                .setLeftId(pair.leftId())
+                .setRightId(pair.rightId())
+                .setDistance(r.dissimilarity())
+                .setSimilarity(Double.isNaN(r.similarity()) ? null : r.similarity())
+                .setLabel(PairEventEncoder.toAvro(pair.label()))
+                .setLoss(Double.isNaN(r.loss()) ? null : r.loss())
+                .setThreshold(r.threshold())
+                .setAlert(alert)
+                .setModelVersion(r.modelVersion())
+                .setEventTime(Instant.ofEpochMilli(pair.eventTime()))
+                .build();
+    }
+
+    private String pairDetail(PairResult r) {
+        return String.format(
+                "distance %.4f %s threshold %.4f",
+                r.dissimilarity(),
+                settings.alertMode() == AlertMode.CHANGE ? ">" : "<",
+                r.threshold());
+    }
+
+    private void emitAlert(
+            Context ctx,
+            ModelState state,
+            PairRecord pair,
+            PairResult r,
+            AlertKind kind,
+            String detail) {
+        alerts.inc();
+        boolean drift = kind == AlertKind.DRIFT;
+        ctx.output(
+                ALERTS,
+                ChangeAlert.newBuilder()
+                        .setAlertId(pair.model() + "/" + state.nextAlert())
+                        .setKind(kind)
+                        .setModel(pair.model())
+                        .setEventId(drift ? null : pair.eventId())
+                        .setLeftId(drift ? null : pair.leftId())
+                        .setRightId(drift ? null : pair.rightId())
+                        .setDistance(drift ? null : r.dissimilarity())
+                        .setThreshold(drift ? null : r.threshold())
+                        .setModelVersion(r.modelVersion())
+                        .setEventTime(Instant.ofEpochMilli(pair.eventTime()))
+                        .setDetail(detail)
+                        .build());
+    }
+
+    private static LossMetrics metrics(String model, ModelState state) {
+        OnlineLearner learner = state.learner();
+        PrequentialWindow w = learner.window();
+        return LossMetrics.newBuilder()
+                .setModel(model)
+                .setModelVersion(learner.modelVersion())
+                .setWindowStart(Instant.ofEpochMilli(state.windowStart()))
+                .setWindowEnd(Instant.ofEpochMilli(state.windowEnd()))
+                .setCount(w.count())
+                .setLabelledCount(w.labelledCount())
+                .setMeanLoss(orNull(w.meanLoss()))
+                .setMeanPositiveDistance(orNull(w.meanSameDissimilarity()))
+                .setMeanNegativeDistance(orNull(w.meanDifferentDissimilarity()))
+                .setActiveNegativeFraction(orNull(w.activeNegativeFraction()))
+                .setAccuracy(orNull(w.accuracy()))
+                .setPrecision(orNull(w.precision()))
+                .setRecall(orNull(w.recall()))
+                .setF1(orNull(w.f1()))
+                .setRocAuc(orNull(w.auc()))
+                .setRocAucErrorBound(orNull(w.aucErrorBound()))
+                .setThreshold(learner.threshold())
+                .setMeanGradientNorm(orNull(w.meanGradientNorm()))
+                .setParameterNorm(learner.parameterNorm())
+                .setSkippedUpdates(w.skippedUpdateCount())
+                .build();
+    }
+
+    private static Double orNull(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}
