@@ -40,8 +40,10 @@ import org.apache.avro.specific.SpecificRecord;
  *       {"X": value}} wrapping. The encoder writes every field, nulls included ({@code
  *       "label":null}); the decoder also accepts an absent field when its default is {@code null}.
  *       Unions of any other shape are refused at construction.
- *   <li><b>string</b>: a JSON string (any Unicode, written as UTF-8, escaped only where JSON needs
- *       it).
+ *   <li><b>string</b>: a JSON string, written as UTF-8 with the escapes JSON requires (quote,
+ *       backslash, control characters); a character beyond U+FFFF (an emoji) is written as a
+ *       surrogate-pair escape such as <code>&#92;uD83D&#92;uDE00</code>, and a lone surrogate as
+ *       its own escape, so every Java string reads back as it was. Any valid JSON string is read.
  *   <li><b>enum</b> ({@code label}, {@code kind}, {@code reason}): the symbol, e.g. {@code "SAME"},
  *       case-sensitive.
  *   <li><b>int, long</b>: a JSON integer in the type's range ({@code 1.0} and {@code 1e3} are not
@@ -106,7 +108,10 @@ public final class JsonCodec<T extends SpecificRecord> {
     /**
      * Shared and thread-safe. The Schubfach writer gives the shortest round-tripping form of a
      * float or double on every JVM (Java 17's own {@code Float.toString} is sometimes one digit
-     * longer).
+     * longer). Jackson's COMBINE_UNICODE_SURROGATES_IN_UTF8 is deliberately left off: in 2.19.2 it
+     * joins a lone high surrogate with whatever character follows into a wrong code point, so
+     * characters beyond U+FFFF are written as a pair of JSON escapes instead (valid JSON, read back
+     * by any parser).
      */
     private static final JsonFactory FACTORY =
             JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
