@@ -120,6 +120,9 @@ public final class JsonCodec<T extends SpecificRecord> {
     private static final String POSITIVE_INFINITY = "Infinity";
     private static final String NEGATIVE_INFINITY = "-Infinity";
 
+    /** The index of a value that is not an array item. */
+    private static final int NO_INDEX = -1;
+
     /** Longest excerpt of a found string quoted in an error message. */
     private static final int QUOTE_LIMIT = 40;
 
@@ -221,45 +224,52 @@ public final class JsonCodec<T extends SpecificRecord> {
         out.writeStartObject();
         for (Schema.Field field : recordSchema.getFields()) {
             out.writeFieldName(field.name());
-            writeValue(out, record.get(field.pos()), field.schema(), join(path, field.name()));
+            writeValue(
+                    out,
+                    record.get(field.pos()),
+                    field.schema(),
+                    join(path, field.name()),
+                    NO_INDEX);
         }
         out.writeEndObject();
     }
 
-    private void writeValue(JsonGenerator out, Object value, Schema valueSchema, String path)
+    private void writeValue(
+            JsonGenerator out, Object value, Schema valueSchema, String path, int index)
             throws IOException {
         switch (valueSchema.getType()) {
             case UNION:
                 if (value == null) {
                     out.writeNull();
                 } else {
-                    writeValue(out, value, nonNullBranch(valueSchema), path);
+                    writeValue(out, value, nonNullBranch(valueSchema), path, index);
                 }
                 return;
             case RECORD:
-                writeRecord(out, value, valueSchema, path);
+                writeRecord(out, value, valueSchema, at(path, index));
                 return;
             case STRING:
                 if (!(value instanceof CharSequence)) {
-                    throw encodeFailure(path, "a string", value);
+                    throw encodeFailure(at(path, index), "a string", value);
                 }
                 out.writeString(value.toString());
                 return;
             case ENUM:
                 if (!(value instanceof Enum || value instanceof GenericEnumSymbol)) {
-                    throw encodeFailure(path, "a " + valueSchema.getName() + " symbol", value);
+                    throw encodeFailure(
+                            at(path, index), "a " + valueSchema.getName() + " symbol", value);
                 }
                 out.writeString(value.toString());
                 return;
             case BOOLEAN:
                 if (!(value instanceof Boolean)) {
-                    throw encodeFailure(path, "a boolean", value);
+                    throw encodeFailure(at(path, index), "a boolean", value);
                 }
                 out.writeBoolean((Boolean) value);
                 return;
             case INT:
                 if (!(value instanceof Integer)) {
-                    throw encodeFailure(path, "an int", value);
+                    throw encodeFailure(at(path, index), "an int", value);
                 }
                 out.writeNumber((Integer) value);
                 return;
@@ -270,12 +280,14 @@ public final class JsonCodec<T extends SpecificRecord> {
                     out.writeNumber((Long) value);
                 } else {
                     throw encodeFailure(
-                            path, isTimestampMillis(valueSchema) ? "an Instant" : "a long", value);
+                            at(path, index),
+                            isTimestampMillis(valueSchema) ? "an Instant" : "a long",
+                            value);
                 }
                 return;
             case FLOAT:
                 if (!(value instanceof Float)) {
-                    throw encodeFailure(path, "a float", value);
+                    throw encodeFailure(at(path, index), "a float", value);
                 }
                 float f = (Float) value;
                 if (Float.isFinite(f)) {
@@ -286,7 +298,7 @@ public final class JsonCodec<T extends SpecificRecord> {
                 return;
             case DOUBLE:
                 if (!(value instanceof Double)) {
-                    throw encodeFailure(path, "a double", value);
+                    throw encodeFailure(at(path, index), "a double", value);
                 }
                 double d = (Double) value;
                 if (Double.isFinite(d)) {
@@ -297,7 +309,7 @@ public final class JsonCodec<T extends SpecificRecord> {
                 return;
             case BYTES:
                 if (!(value instanceof ByteBuffer)) {
-                    throw encodeFailure(path, "a ByteBuffer", value);
+                    throw encodeFailure(at(path, index), "a ByteBuffer", value);
                 }
                 // The buffer's position is left alone: encoding must not consume the record.
                 ByteBuffer bytes = ((ByteBuffer) value).duplicate();
@@ -307,12 +319,12 @@ public final class JsonCodec<T extends SpecificRecord> {
                 return;
             case ARRAY:
                 if (!(value instanceof Collection)) {
-                    throw encodeFailure(path, "a list", value);
+                    throw encodeFailure(at(path, index), "a list", value);
                 }
                 out.writeStartArray();
                 int i = 0;
                 for (Object item : (Collection<?>) value) {
-                    writeValue(out, item, valueSchema.getElementType(), path + "[" + i + "]");
+                    writeValue(out, item, valueSchema.getElementType(), at(path, index), i);
                     i++;
                 }
                 out.writeEndArray();
@@ -381,7 +393,7 @@ public final class JsonCodec<T extends SpecificRecord> {
             }
             seen[field.pos()] = true;
             in.nextToken();
-            record.put(field.pos(), readValue(in, field.schema(), fieldPath));
+            record.put(field.pos(), readValue(in, field.schema(), fieldPath, NO_INDEX));
         }
         for (Schema.Field field : fields) {
             if (seen[field.pos()]) {
@@ -399,23 +411,23 @@ public final class JsonCodec<T extends SpecificRecord> {
     }
 
     /** Reads the value the parser is on (its first token); leaves the parser on its last token. */
-    private Object readValue(JsonParser in, Schema valueSchema, String path)
+    private Object readValue(JsonParser in, Schema valueSchema, String path, int index)
             throws IOException, WireFormatException {
         JsonToken token = in.currentToken();
         switch (valueSchema.getType()) {
             case UNION:
                 return token == JsonToken.VALUE_NULL
                         ? null
-                        : readValue(in, nonNullBranch(valueSchema), path);
+                        : readValue(in, nonNullBranch(valueSchema), path, index);
             case RECORD:
-                requireToken(in, JsonToken.START_OBJECT, path, "a JSON object");
-                return readRecord(in, valueSchema, path);
+                requireToken(in, JsonToken.START_OBJECT, path, index, "a JSON object");
+                return readRecord(in, valueSchema, at(path, index));
             case STRING:
-                requireToken(in, JsonToken.VALUE_STRING, path, "a string");
+                requireToken(in, JsonToken.VALUE_STRING, path, index, "a string");
                 return in.getText();
             case ENUM:
-                requireToken(in, JsonToken.VALUE_STRING, path, "a " + valueSchema.getName());
-                return readEnum(in.getText(), valueSchema, path);
+                requireToken(in, JsonToken.VALUE_STRING, path, index, "a " + valueSchema.getName());
+                return readEnum(in.getText(), valueSchema, path, index);
             case BOOLEAN:
                 if (token == JsonToken.VALUE_TRUE) {
                     return Boolean.TRUE;
@@ -423,29 +435,30 @@ public final class JsonCodec<T extends SpecificRecord> {
                 if (token == JsonToken.VALUE_FALSE) {
                     return Boolean.FALSE;
                 }
-                throw wrongType(in, path, "true or false");
+                throw wrongType(in, path, index, "true or false");
             case INT:
-                return readInt(in, path);
+                return readInt(in, path, index);
             case LONG:
                 if (isTimestampMillis(valueSchema)) {
-                    return readTimestamp(in, path);
+                    return readTimestamp(in, path, index);
                 }
-                return readLong(in, path);
+                return readLong(in, path, index);
             case FLOAT:
-                return readFloat(in, path);
+                return readFloat(in, path, index);
             case DOUBLE:
-                return readDouble(in, path);
+                return readDouble(in, path, index);
             case BYTES:
-                requireToken(in, JsonToken.VALUE_STRING, path, "a base64 string");
+                requireToken(in, JsonToken.VALUE_STRING, path, index, "a base64 string");
                 try {
                     return ByteBuffer.wrap(Base64.getDecoder().decode(in.getText()));
                 } catch (IllegalArgumentException e) {
                     throw undecodable(
-                            path + ": expected a base64 string, found " + describe(in), e);
+                            at(path, index) + ": expected a base64 string, found " + describe(in),
+                            e);
                 }
             case ARRAY:
-                requireToken(in, JsonToken.START_ARRAY, path, "a JSON array");
-                return readArray(in, valueSchema, path);
+                requireToken(in, JsonToken.START_ARRAY, path, index, "a JSON array");
+                return readArray(in, valueSchema, at(path, index));
             default:
                 throw new IllegalStateException("unsupported schema type " + valueSchema);
         }
@@ -460,13 +473,13 @@ public final class JsonCodec<T extends SpecificRecord> {
         Schema itemSchema = arraySchema.getElementType();
         int i = 0;
         while (in.nextToken() != JsonToken.END_ARRAY) {
-            items.add(readValue(in, itemSchema, path + "[" + i + "]"));
+            items.add(readValue(in, itemSchema, path, i));
             i++;
         }
         return items;
     }
 
-    private Object readEnum(String symbol, Schema enumSchema, String path)
+    private Object readEnum(String symbol, Schema enumSchema, String path, int index)
             throws WireFormatException {
         if (enumSchema.hasEnumSymbol(symbol)) {
             return model.createEnum(symbol, enumSchema);
@@ -475,7 +488,7 @@ public final class JsonCodec<T extends SpecificRecord> {
             return model.createEnum(enumSchema.getEnumDefault(), enumSchema);
         }
         String what =
-                path
+                at(path, index)
                         + ": unknown "
                         + enumSchema.getName()
                         + " "
@@ -488,25 +501,29 @@ public final class JsonCodec<T extends SpecificRecord> {
         throw undecodable(what, null);
     }
 
-    private Integer readInt(JsonParser in, String path) throws IOException, WireFormatException {
-        requireToken(in, JsonToken.VALUE_NUMBER_INT, path, "an integer");
+    private Integer readInt(JsonParser in, String path, int index)
+            throws IOException, WireFormatException {
+        requireToken(in, JsonToken.VALUE_NUMBER_INT, path, index, "an integer");
         if (in.getNumberType() != JsonParser.NumberType.INT) {
             throw undecodable(
-                    path + ": integer " + in.getText() + " is out of the int range", null);
+                    at(path, index) + ": integer " + in.getText() + " is out of the int range",
+                    null);
         }
         return in.getIntValue();
     }
 
-    private Long readLong(JsonParser in, String path) throws IOException, WireFormatException {
-        requireToken(in, JsonToken.VALUE_NUMBER_INT, path, "an integer");
+    private Long readLong(JsonParser in, String path, int index)
+            throws IOException, WireFormatException {
+        requireToken(in, JsonToken.VALUE_NUMBER_INT, path, index, "an integer");
         if (in.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
             throw undecodable(
-                    path + ": integer " + in.getText() + " is out of the long range", null);
+                    at(path, index) + ": integer " + in.getText() + " is out of the long range",
+                    null);
         }
         return in.getLongValue();
     }
 
-    private Instant readTimestamp(JsonParser in, String path)
+    private Instant readTimestamp(JsonParser in, String path, int index)
             throws IOException, WireFormatException {
         JsonToken token = in.currentToken();
         if (token == JsonToken.VALUE_NUMBER_INT
@@ -519,7 +536,7 @@ public final class JsonCodec<T extends SpecificRecord> {
             throw new WireFormatException(
                     DeadLetterReason.BAD_TIMESTAMP,
                     prefix()
-                            + path
+                            + at(path, index)
                             + ": expected milliseconds since the Unix epoch as a JSON integer"
                             + " (e.g. 1700000000000), found "
                             + describe(in)
@@ -528,10 +545,11 @@ public final class JsonCodec<T extends SpecificRecord> {
                                     : ""),
                     null);
         }
-        throw wrongType(in, path, "milliseconds since the Unix epoch as a JSON integer");
+        throw wrongType(in, path, index, "milliseconds since the Unix epoch as a JSON integer");
     }
 
-    private Float readFloat(JsonParser in, String path) throws IOException, WireFormatException {
+    private Float readFloat(JsonParser in, String path, int index)
+            throws IOException, WireFormatException {
         JsonToken token = in.currentToken();
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
             return in.getFloatValue();
@@ -549,10 +567,11 @@ public final class JsonCodec<T extends SpecificRecord> {
             }
         }
         throw wrongType(
-                in, path, "a float (a JSON number, \"NaN\", \"Infinity\" or \"-Infinity\")");
+                in, path, index, "a float (a JSON number, \"NaN\", \"Infinity\" or \"-Infinity\")");
     }
 
-    private Double readDouble(JsonParser in, String path) throws IOException, WireFormatException {
+    private Double readDouble(JsonParser in, String path, int index)
+            throws IOException, WireFormatException {
         JsonToken token = in.currentToken();
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
             return in.getDoubleValue();
@@ -570,18 +589,23 @@ public final class JsonCodec<T extends SpecificRecord> {
             }
         }
         throw wrongType(
-                in, path, "a double (a JSON number, \"NaN\", \"Infinity\" or \"-Infinity\")");
+                in,
+                path,
+                index,
+                "a double (a JSON number, \"NaN\", \"Infinity\" or \"-Infinity\")");
     }
 
-    private void requireToken(JsonParser in, JsonToken expected, String path, String what)
+    private void requireToken(
+            JsonParser in, JsonToken expected, String path, int index, String what)
             throws WireFormatException {
         if (in.currentToken() != expected) {
-            throw wrongType(in, path, what);
+            throw wrongType(in, path, index, what);
         }
     }
 
-    private WireFormatException wrongType(JsonParser in, String path, String expected) {
-        return undecodable(path + ": expected " + expected + ", found " + describe(in), null);
+    private WireFormatException wrongType(JsonParser in, String path, int index, String expected) {
+        return undecodable(
+                at(path, index) + ": expected " + expected + ", found " + describe(in), null);
     }
 
     /** What the parser is on, for a message: {@code the string "abc"}, {@code the number 1.5}. */
@@ -663,6 +687,14 @@ public final class JsonCodec<T extends SpecificRecord> {
     }
 
     // ---------------------------------------------------------------- schema
+
+    /**
+     * Path of a value for a message: {@code path} itself, or with {@code [index]} for an array
+     * item. Built only when a message needs it, so that no string is made per array item.
+     */
+    private static String at(String path, int index) {
+        return index == NO_INDEX ? path : path + "[" + index + "]";
+    }
 
     private static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
