@@ -15,6 +15,7 @@
  * encoding (marker, writer-schema fingerprint, body), resolving every committed version of a schema
  * ({@link io.contrastream.schema.SchemaHistory}) to the current one; a message it cannot read
  * raises a {@link io.contrastream.schema.WireFormatException} whose reason goes into the dead
- * letter.
+ * letter. {@link io.contrastream.schema.JsonCodec} is the second format: one JSON object per record
+ * with the Avro field names, for JSON lines; it fails with the same exception and reasons.
  */
 package io.contrastream.schema;
