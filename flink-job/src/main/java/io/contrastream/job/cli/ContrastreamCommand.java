@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ContrastreamCommand.Version.class,
         description = "Streaming online contrastive learning.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DigitsCommand.class, CommandLine.HelpCommand.class})
 public final class ContrastreamCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -19,9 +19,15 @@ public final class ContrastreamCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Runs the command line and exits with its status. */
+    /**
+     * Runs the command line. Exits the JVM only on failure, so that {@code flink run} (which calls
+     * this main inside its own client) is not cut short on success.
+     */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ContrastreamCommand()).execute(args));
+        int status = new CommandLine(new ContrastreamCommand()).execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
     }
 
     /** The version from the jar's manifest, or "development" when run from classes. */

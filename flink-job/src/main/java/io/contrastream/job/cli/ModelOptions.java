@@ -84,7 +84,7 @@ public final class ModelOptions {
 
     @Option(
             names = "--learning-rate",
-            defaultValue = "1e-3",
+            defaultValue = "3e-4",
             description = "Step size (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
@@ -143,10 +143,11 @@ public final class ModelOptions {
 
     @Option(
             names = "--drift",
-            defaultValue = "page_hinkley",
+            defaultValue = "adwin",
             converter = LowerEnum.DriftKinds.class,
             description =
-                    "Drift detector over each model's prequential loss: none, page_hinkley or adwin"
+                    "Drift detector over each model's prequential loss, restarted when warm-up ends;"
+                            + " only rises of the loss alert: none, page_hinkley or adwin"
                             + " (default: ${DEFAULT-VALUE}).")
     DriftPolicy.Kind drift;
 
@@ -221,6 +222,31 @@ public final class ModelOptions {
     /** The topology settings for input from {@code source}. */
     public JobSettings settings(SourceInfo source) {
         return new JobSettings(trainer(), format, maxFeatures, source);
+    }
+
+    /** {@code --parallelism}. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** {@code --checkpoint-interval}, in milliseconds. */
+    public long checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** {@code --state-backend}: hashmap or rocksdb. */
+    public String stateBackend() {
+        return stateBackend;
+    }
+
+    /** {@code --format}. */
+    public WireFormat format() {
+        return format;
+    }
+
+    /** {@code --warmup}. */
+    public long warmup() {
+        return warmup;
     }
 
     /** Checks the job-level flags. */

@@ -138,6 +138,10 @@ public final class OnlineContrastiveTrainer
         }
         OnlineLearner learner = state.learner();
         PairResult r = learner.process(pair.left(), pair.right(), pair.label());
+        if (r.outcome() == UpdateOutcome.APPLIED && learner.modelVersion() == settings.warmup()) {
+            // The learning curve of a new model is no baseline for drift: start watching now.
+            learner.restartDriftDetection();
+        }
         state.include(pair.eventTime());
         events.inc();
         distanceHistogram.update(Math.round(r.dissimilarity() * 1e6));

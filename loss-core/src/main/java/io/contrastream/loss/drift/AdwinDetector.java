@@ -73,6 +73,10 @@ public final class AdwinDetector implements DriftDetector {
     private int rows = 1;
 
     private long width;
+
+    /** Direction of the last detected change; scratch, not part of the state. */
+    private boolean lastIncrease;
+
     private double total;
 
     /** Sum of squared deviations from the mean over the window. */
@@ -101,8 +105,22 @@ public final class AdwinDetector implements DriftDetector {
         if (!Double.isFinite(x)) {
             return false;
         }
+        double meanBefore = width == 0 ? x : total / width;
         insert(x);
-        return detectChange();
+        boolean changed = detectChange();
+        if (changed) {
+            lastIncrease = mean() > meanBefore;
+        }
+        return changed;
+    }
+
+    /**
+     * Whether the last detected change raised the mean: the window kept after the cut has a higher
+     * mean than the whole window had before this observation.
+     */
+    @Override
+    public boolean lastChangeWasIncrease() {
+        return lastIncrease;
     }
 
     private void insert(double x) {

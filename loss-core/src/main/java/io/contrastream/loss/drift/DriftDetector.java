@@ -18,6 +18,12 @@ public interface DriftDetector extends StatefulComponent {
      */
     boolean update(double x);
 
+    /**
+     * After {@link #update} returned true: whether the change was a rise of the mean (for a loss
+     * stream: things got worse). Undefined at any other time.
+     */
+    boolean lastChangeWasIncrease();
+
     /** Detections since construction or the last {@link #reset()}. */
     long detections();
 

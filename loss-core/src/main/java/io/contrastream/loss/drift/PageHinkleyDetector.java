@@ -97,6 +97,12 @@ public final class PageHinkleyDetector implements DriftDetector {
         return false;
     }
 
+    /** Always true: this test detects rises only. */
+    @Override
+    public boolean lastChangeWasIncrease() {
+        return true;
+    }
+
     private void clear() {
         n = 0;
         mean = 0;

@@ -70,6 +70,11 @@ final class Components {
         }
 
         @Override
+        public boolean lastChangeWasIncrease() {
+            return false;
+        }
+
+        @Override
         public long detections() {
             return 0;
         }

@@ -66,7 +66,8 @@ public record LearnerConfig(
 
     /**
      * The reference configuration of the learning-quality protocol: linear 64 -> 32 with PyTorch's
-     * initialisation, Euclidean loss with margin 2, plain SGD at 3e-4, no clipping.
+     * initialisation, Euclidean loss with margin 2, plain SGD at 3e-4, no clipping; threshold at
+     * margin / 2, ADWIN watching the loss.
      */
     public static LearnerConfig reference(long seed) {
         return new LearnerConfig(
@@ -79,7 +80,7 @@ public record LearnerConfig(
                 seed,
                 ThresholdPolicy.marginHalf(),
                 PairLabel.DIFFERENT,
-                DriftPolicy.pageHinkley());
+                DriftPolicy.adwin());
     }
 
     /** The loss these settings describe. */

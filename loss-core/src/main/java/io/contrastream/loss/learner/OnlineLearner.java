@@ -27,9 +27,10 @@ import java.util.Arrays;
  *       that would make any parameter or optimiser state non-finite is rolled back. Either way the
  *       model is unchanged and the outcome says why: parameters never become NaN or infinite;
  *   <li>feeds the pair's prequential dissimilarity and label to the calibrator, its loss to the
- *       drift detector, and everything to the metrics window. A pair whose distance is NaN or
- *       infinite (embeddings that overflowed float) is counted in {@link #nonFiniteScores()} and
- *       goes no further: a labelled one counts as a skipped update.
+ *       drift detector (which reports only rises of the loss), and everything to the metrics
+ *       window. A pair whose distance is NaN or infinite (embeddings that overflowed float) is
+ *       counted in {@link #nonFiniteScores()} and goes no further: a labelled one counts as a
+ *       skipped update.
  * </ol>
  *
  * <p>Nothing is allocated per call: results come back in one reused {@link PairResult}. Not
@@ -167,6 +168,15 @@ public final class OnlineLearner {
         return calibrator.threshold();
     }
 
+    /**
+     * Starts drift detection afresh: the detector forgets the loss seen so far. The engine calls it
+     * when a model's warm-up ends, so that the steep fall of a new model's loss does not become the
+     * baseline against which later changes are judged.
+     */
+    public void restartDriftDetection() {
+        drift.reset();
+    }
+
     /** The metrics window of this model; the caller reads and resets it. */
     public PrequentialWindow window() {
         return window;
@@ -267,7 +277,8 @@ public final class OnlineLearner {
             updatesSkipped++;
         }
         calibrator.observe(result.dissimilarity, label);
-        if (drift.update(result.loss)) {
+        // A detected fall of the loss is the model getting better: no alarm.
+        if (drift.update(result.loss) && drift.lastChangeWasIncrease()) {
             result.driftDetected = true;
             driftDetections++;
         }

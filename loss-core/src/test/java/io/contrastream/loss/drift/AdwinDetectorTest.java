@@ -45,6 +45,7 @@ class AdwinDetectorTest {
                 }
             }
             assertThat(delay).as("delay after a change to %s", after).isBetween(1, 64);
+            assertThat(detector.lastChangeWasIncrease()).isEqualTo(after > before);
             assertThat(detector.width()).isLessThan(widthBefore);
             // Once settled, the window holds (almost) only the new regime.
             for (int i = 0; i < 200; i++) {

@@ -197,4 +197,42 @@ class OnlineLearnerTest {
         // 10,000 calls allocating even 16 bytes each would show as 160 KB.
         assertThat(allocated).isLessThan(16_000);
     }
+
+    /**
+     * Identity encoder, so the loss is the data's own: SAME pairs whose noise shrinks (the loss
+     * falls, as it does while a model learns: never reported), then SAME pairs far apart (the loss
+     * jumps: reported by ADWIN within a few clock periods).
+     */
+    @Test
+    void driftIsReportedForRisesOfTheLossOnly() {
+        LearnerConfig config =
+                LearnerConfig.reference(1)
+                        .withEncoder(
+                                new EncoderConfig(
+                                        EncoderKind.IDENTITY,
+                                        1,
+                                        0,
+                                        false,
+                                        Initialization.PYTORCH_UNIFORM))
+                        .withDrift(DriftPolicy.adwin());
+        OnlineLearner learner = OnlineLearner.create(config, DIM);
+        SplittableRandom random = new SplittableRandom(8);
+        float[] anchor = vector(random, DIM);
+        for (int i = 0; i < 4000; i++) {
+            double noise = 0.5 * Math.pow(0.1, i / 4000.0); // 0.5 falling to 0.05
+            float[] near = anchor.clone();
+            for (int k = 0; k < DIM; k++) near[k] += (float) (noise * random.nextGaussian());
+            assertThat(learner.process(anchor, near, PairLabel.SAME).driftDetected()).isFalse();
+        }
+        int firstAlarm = -1;
+        for (int i = 0; i < 3000 && firstAlarm < 0; i++) {
+            float[] far = anchor.clone();
+            for (int k = 0; k < DIM; k++) far[k] += (float) (0.5 * random.nextGaussian());
+            if (learner.process(anchor, far, PairLabel.SAME).driftDetected()) {
+                firstAlarm = i;
+            }
+        }
+        assertThat(firstAlarm).isBetween(0, 200);
+        assertThat(learner.driftDetections()).isEqualTo(1);
+    }
 }
