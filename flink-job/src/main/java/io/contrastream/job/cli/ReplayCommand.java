@@ -167,9 +167,9 @@ public final class ReplayCommand implements Callable<Integer> {
                     TimeUnit.SECONDS);
         }
         err.printf("replay: %,d records in %s -> %s%n", records, input, outputDir.toAbsolutePath());
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(
-                        configuration(model.stateBackend));
+        // Local when run from the command line; the context's when one is set (a test's
+        // MiniCluster, or a client such as `flink run`), since Flink refuses a second local one.
+        StreamExecutionEnvironment env = JobEnvironment.create(configuration(model.stateBackend));
         buildPipeline(env, input, outputDir, settings);
         try {
             env.execute("contrastream replay " + input.getFileName());
