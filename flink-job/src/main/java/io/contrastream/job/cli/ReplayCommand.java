@@ -314,7 +314,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     model.maxFeatures,
                     SourceInfo.file(input.toAbsolutePath().toString()));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
@@ -358,7 +358,7 @@ public final class ReplayCommand implements Callable<Integer> {
             return outputs;
         } catch (IOException e) {
             throw new ParameterException(
-                    spec.commandLine(), "--output-dir " + outputDir + ": " + e, e, null, null);
+                    spec.commandLine(), "--output-dir " + outputDir + ": " + e, e);
         }
     }
 
