@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ContrastreamCommand.Version.class,
         description = "Streaming online contrastive learning.",
-        subcommands = {DemoCommand.class, DigitsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            ReplayCommand.class,
+            DigitsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class ContrastreamCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
