@@ -48,7 +48,10 @@ public final class ContrastreamJob {
                                         settings.maxFeatures(),
                                         settings.source()))
                         .uid(DECODE_UID)
-                        .name("decode and validate");
+                        .name("decode and validate")
+                        // Chained to the source, one decoder per source subtask: a rebalance here
+                        // would interleave a partition's (or a file's) records out of order.
+                        .setParallelism(raw.getParallelism());
         SingleOutputStreamOperator<PairScore> scores =
                 pairs.keyBy(PairRecord::model, Types.STRING)
                         .process(

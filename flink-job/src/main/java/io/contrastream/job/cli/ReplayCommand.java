@@ -50,10 +50,10 @@ import picocli.CommandLine.Spec;
  * <p><b>Order.</b> Each model's events are trained in file order. The file is read by one source
  * subtask (the format is not splittable), and the source and the decoder run at parallelism 1,
  * chained; a single upstream subtask sends its records to a keyed operator in the order it emits
- * them, so each model's key sees its events in file order. (Decoding at a higher parallelism would
- * break that: the source would round-robin records over the decoders, which then race to the
- * trainer.) The trainer runs at parallelism 1 too, since {@link ContrastreamJob#build} gives
- * decoder and trainer one parallelism; {@code --parallelism} other than 1 is refused.
+ * them, so each model's key sees its events in file order ({@link ContrastreamJob#build} chains the
+ * decoder to its input at the input's parallelism for exactly this reason). Replay builds the
+ * trainer at parallelism 1 as well and refuses {@code --parallelism} other than 1: one trainer
+ * subtask keeps a replay simple to reason about; spreading models over several is a later step.
  *
  * <p><b>Formats.</b> Input and outputs are always JSON lines ({@code JsonCodec}). {@code --format}
  * may be left out or given as json; {@code --format avro} is refused, since replay reads no Avro.
