@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ContrastreamCommand.Version.class,
         description = "Streaming online contrastive learning.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class ContrastreamCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
