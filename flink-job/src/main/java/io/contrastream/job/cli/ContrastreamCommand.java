@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Streaming online contrastive learning.",
         subcommands = {
             DemoCommand.class,
+            RunCommand.class,
             ReplayCommand.class,
             DigitsCommand.class,
             CommandLine.HelpCommand.class
