@@ -55,7 +55,8 @@ public final class ContrastreamJob {
         SingleOutputStreamOperator<PairScore> scores =
                 pairs.keyBy(PairRecord::model, Types.STRING)
                         .process(
-                                new OnlineContrastiveTrainer(settings.trainer(), settings.source()),
+                                new OnlineContrastiveTrainer(
+                                        settings.trainer(), settings.source(), settings.format()),
                                 new AvroTypeInfo<>(PairScore.class))
                         .uid(TRAINER_UID)
                         .name("online contrastive trainer");

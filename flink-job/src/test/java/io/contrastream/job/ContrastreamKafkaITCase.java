@@ -3,6 +3,7 @@ package io.contrastream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrastream.job.cli.ContrastreamCommand;
+import io.contrastream.job.demo.EmbeddedKafka;
 import io.contrastream.schema.AlertKind;
 import io.contrastream.schema.ChangeAlert;
 import io.contrastream.schema.DeadLetter;
@@ -15,11 +16,8 @@ import io.contrastream.schema.PairLabel;
 import io.contrastream.schema.PairScore;
 import io.contrastream.schema.WireCodec;
 import io.contrastream.schema.WireFormatException;
-import java.lang.reflect.Field;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,9 +51,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.PreboundSocketFactoryManager;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +81,8 @@ class ContrastreamKafkaITCase {
                             .setNumberSlotsPerTaskManager(PARALLELISM)
                             .build());
 
-    private static KafkaClusterTestKit kafka;
+    private static EmbeddedKafka kafka;
+    private static java.nio.file.Path kafkaDir;
     private static String bootstrap;
 
     private static Configuration localhostOnly() {
@@ -102,66 +98,20 @@ class ContrastreamKafkaITCase {
 
     @BeforeAll
     static void startKafka() throws Exception {
-        TestKitNodes nodes =
-                new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        .build();
-        kafka =
-                new KafkaClusterTestKit.Builder(nodes)
-                        .setConfigProp(
-                                "listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0")
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("offsets.topic.num.partitions", "2")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("transaction.state.log.num.partitions", "2")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                        .setConfigProp("auto.create.topics.enable", "false")
-                        .build();
-        rebindToLoopback(kafka);
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafkaDir = Files.createTempDirectory("contrastream-itcase-kafka");
+        kafka = EmbeddedKafka.start(kafkaDir);
         bootstrap = kafka.bootstrapServers();
-    }
-
-    /**
-     * The kit reserves each listener's port by binding it on all interfaces ({@code new
-     * InetSocketAddress(port)} in {@code PreboundSocketFactoryManager}), whatever {@code listeners}
-     * says, and offers no option for the address. This test binds on the loopback interface only:
-     * each reserved socket is replaced by one on 127.0.0.1, same port, before the servers start and
-     * take them.
-     */
-    @SuppressWarnings("unchecked")
-    private static void rebindToLoopback(KafkaClusterTestKit kit) throws Exception {
-        Field managerField = KafkaClusterTestKit.class.getDeclaredField("socketFactoryManager");
-        managerField.setAccessible(true);
-        PreboundSocketFactoryManager manager = (PreboundSocketFactoryManager) managerField.get(kit);
-        Field socketsField = PreboundSocketFactoryManager.class.getDeclaredField("sockets");
-        socketsField.setAccessible(true);
-        synchronized (manager) {
-            Map<Integer, Map<String, ServerSocketChannel>> sockets =
-                    (Map<Integer, Map<String, ServerSocketChannel>>) socketsField.get(manager);
-            for (Map<String, ServerSocketChannel> byListener : sockets.values()) {
-                for (Map.Entry<String, ServerSocketChannel> e : byListener.entrySet()) {
-                    int port = ((InetSocketAddress) e.getValue().getLocalAddress()).getPort();
-                    e.getValue().close();
-                    ServerSocketChannel loopback = ServerSocketChannel.open();
-                    loopback.configureBlocking(false); // as Kafka's acceptor needs
-                    loopback.socket().setReuseAddress(true);
-                    loopback.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                    e.setValue(loopback);
-                }
-            }
-        }
     }
 
     @AfterAll
     static void stopKafka() throws Exception {
         if (kafka != null) {
             kafka.close();
+        }
+        if (kafkaDir != null && Files.exists(kafkaDir)) { // the kit deletes its own on close
+            try (var paths = Files.walk(kafkaDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -289,8 +239,8 @@ class ContrastreamKafkaITCase {
             byte[] original = bytes(d.getOriginal());
             if (s.reason == DeadLetterReason.DIMENSION_MISMATCH) {
                 // Refused by the trainer, which no longer holds the input bytes and re-encodes
-                // the decoded pair: in Avro today, whatever --format says (PairEventEncoder).
-                assertThat(WireCodec.forType(PairEvent.class).decode(original).getEventId())
+                // the decoded pair in the job's wire format.
+                assertThat(wire.decode(original, PairEvent.class).getEventId())
                         .isEqualTo(s.eventId);
                 assertThat(d.getModel()).isEqualTo(s.model);
             } else {

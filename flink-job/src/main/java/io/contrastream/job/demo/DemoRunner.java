@@ -1,10 +1,12 @@
 package io.contrastream.job.demo;
 
-import io.contrastream.job.ContrastreamJob;
 import io.contrastream.job.JobEnvironment;
 import io.contrastream.job.cli.ModelOptions;
 import io.contrastream.job.decode.WireFormat;
 import io.contrastream.job.io.SourceInfo;
+import io.contrastream.job.io.kafka.KafkaClientProperties;
+import io.contrastream.job.io.kafka.KafkaOutputs;
+import io.contrastream.job.io.kafka.KafkaPipeline;
 import io.contrastream.schema.AlertKind;
 import io.contrastream.schema.ChangeAlert;
 import io.contrastream.schema.DeadLetter;
@@ -146,14 +148,17 @@ public final class DemoRunner {
             conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
             conf.set(TaskManagerOptions.HOST, "127.0.0.1");
             StreamExecutionEnvironment env = JobEnvironment.create(conf);
-            KafkaWiring.attach(
+            KafkaPipeline.build(
                     env,
-                    ContrastreamJob.build(
-                            KafkaWiring.source(env, bootstrap, PAIRS, "contrastream-demo"),
-                            model.settings(SourceInfo.kafka(PAIRS))),
-                    bootstrap,
-                    model.format(),
-                    "contrastream-demo");
+                    model.settings(SourceInfo.kafka(PAIRS)),
+                    new KafkaPipeline.Settings(
+                            bootstrap,
+                            PAIRS,
+                            "contrastream-demo",
+                            new KafkaOutputs.Topics(SCORES, METRICS, ALERTS, DEAD_LETTERS),
+                            "contrastream-demo",
+                            KafkaClientProperties.none(),
+                            false));
             JobClient job = env.executeAsync("contrastream-demo");
             out.printf(
                     "broker %s; job %s; feed: %d regions x %d locations, %d features,"

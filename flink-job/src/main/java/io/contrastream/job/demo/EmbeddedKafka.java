@@ -2,13 +2,19 @@ package io.contrastream.job.demo;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.PreboundSocketFactoryManager;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
@@ -34,11 +40,17 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .build();
         KafkaClusterTestKit cluster =
                 new KafkaClusterTestKit.Builder(nodes)
+                        .setConfigProp(
+                                "listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0")
                         .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("offsets.topic.num.partitions", "2")
                         .setConfigProp("transaction.state.log.replication.factor", "1")
                         .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("transaction.state.log.num.partitions", "2")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("auto.create.topics.enable", "false")
                         .build();
+        rebindToLoopback(cluster);
         // The test kit's formatter prints to stdout; keep the demo's output to the demo.
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
@@ -50,6 +62,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         cluster.startup();
         cluster.waitForReadyBrokers();
         return new EmbeddedKafka(cluster);
+    }
+
+    /**
+     * The kit reserves each listener's port by binding it on all interfaces ({@code new
+     * InetSocketAddress(port)} in {@code PreboundSocketFactoryManager}), whatever {@code listeners}
+     * says, and offers no option for the address. Each reserved socket is replaced by one on
+     * 127.0.0.1, same port, before the servers start and take them. Checked against Kafka 4.2's
+     * test kit; a kit without these fields fails here, loudly, rather than listening widely.
+     */
+    @SuppressWarnings("unchecked")
+    private static void rebindToLoopback(KafkaClusterTestKit kit) throws Exception {
+        Field managerField = KafkaClusterTestKit.class.getDeclaredField("socketFactoryManager");
+        managerField.setAccessible(true);
+        PreboundSocketFactoryManager manager = (PreboundSocketFactoryManager) managerField.get(kit);
+        Field socketsField = PreboundSocketFactoryManager.class.getDeclaredField("sockets");
+        socketsField.setAccessible(true);
+        synchronized (manager) {
+            Map<Integer, Map<String, ServerSocketChannel>> sockets =
+                    (Map<Integer, Map<String, ServerSocketChannel>>) socketsField.get(manager);
+            for (Map<String, ServerSocketChannel> byListener : sockets.values()) {
+                for (Map.Entry<String, ServerSocketChannel> e : byListener.entrySet()) {
+                    int port = ((InetSocketAddress) e.getValue().getLocalAddress()).getPort();
+                    e.getValue().close();
+                    ServerSocketChannel loopback = ServerSocketChannel.open();
+                    loopback.configureBlocking(false); // as Kafka's acceptor needs
+                    loopback.socket().setReuseAddress(true);
+                    loopback.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    e.setValue(loopback);
+                }
+            }
+        }
     }
 
     /** The address clients connect to. */

@@ -1,5 +1,6 @@
 package io.contrastream.job.train;
 
+import io.contrastream.job.decode.WireFormat;
 import io.contrastream.job.io.DeadLetters;
 import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.model.ModelState;
@@ -70,6 +71,7 @@ public final class OnlineContrastiveTrainer
 
     private final TrainerSettings settings;
     private final SourceInfo source;
+    private final WireFormat format;
 
     private transient ValueState<ModelState> models;
     private transient PairEventEncoder reencoder;
@@ -82,9 +84,15 @@ public final class OnlineContrastiveTrainer
     private transient Histogram lossHistogram;
     private transient Histogram distanceHistogram;
 
-    public OnlineContrastiveTrainer(TrainerSettings settings, SourceInfo source) {
+    /**
+     * @param source where the pairs come from, for dead letters
+     * @param format the job's wire format, in which refused pairs are re-encoded
+     */
+    public OnlineContrastiveTrainer(
+            TrainerSettings settings, SourceInfo source, WireFormat format) {
         this.settings = settings;
         this.source = source;
+        this.format = format;
     }
 
     /** The descriptor of the keyed model state, with its explicit serializer. */
@@ -96,7 +104,7 @@ public final class OnlineContrastiveTrainer
     @Override
     public void open(OpenContext openContext) {
         models = getRuntimeContext().getState(stateDescriptor());
-        reencoder = new PairEventEncoder();
+        reencoder = new PairEventEncoder(format);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("contrastream");
         events = group.counter("events");
         updates = group.counter("updates");

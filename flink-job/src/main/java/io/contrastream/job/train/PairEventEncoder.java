@@ -1,21 +1,26 @@
 package io.contrastream.job.train;
 
+import io.contrastream.job.decode.WireFormat;
+import io.contrastream.job.io.RecordEncoder;
 import io.contrastream.job.model.PairRecord;
 import io.contrastream.loss.PairLabel;
 import io.contrastream.schema.Item;
 import io.contrastream.schema.PairEvent;
-import io.contrastream.schema.WireCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a {@link PairRecord} back into Avro bytes, for dead letters written after decoding. Not
- * thread-safe: one per operator instance.
+ * Turns a {@link PairRecord} back into bytes of the job's wire format, for dead letters written
+ * after decoding. Not thread-safe: one per operator instance.
  */
 final class PairEventEncoder {
 
-    private final WireCodec<PairEvent> codec = WireCodec.forType(PairEvent.class);
+    private final RecordEncoder<PairEvent> codec;
+
+    PairEventEncoder(WireFormat format) {
+        this.codec = new RecordEncoder<>(PairEvent.class, format);
+    }
 
     byte[] encode(PairRecord pair) {
         PairEvent event =

@@ -2,6 +2,7 @@ package io.contrastream.job.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrastream.job.decode.WireFormat;
 import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.model.ModelState;
 import io.contrastream.job.model.PairRecord;
@@ -64,7 +65,8 @@ class OnlineContrastiveTrainerTest {
         KeyedOneInputStreamOperatorTestHarness<String, PairRecord, PairScore> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new OnlineContrastiveTrainer(settings, SourceInfo.kafka("pairs"))),
+                                new OnlineContrastiveTrainer(
+                                        settings, SourceInfo.kafka("pairs"), WireFormat.AVRO)),
                         PairRecord::model,
                         Types.STRING);
         return h;
