@@ -117,14 +117,16 @@ class ContrastreamKafkaITCase {
 
     // ---------------------------------------------------------------- the cases
 
+    /** Avro on the heap backend. */
     @Test
     void avroEveryRecordScoredOrDeadLetteredExactlyOnce() throws Exception {
-        exactlyOnceCase("avro", new Wire.Avro());
+        exactlyOnceCase("avro", new Wire.Avro(), "hashmap");
     }
 
+    /** JSON with the model state in RocksDB. */
     @Test
     void jsonEveryRecordScoredOrDeadLetteredExactlyOnce() throws Exception {
-        exactlyOnceCase("json", new Wire.Json());
+        exactlyOnceCase("json", new Wire.Json(), "rocksdb");
     }
 
     /**
@@ -186,7 +188,7 @@ class ContrastreamKafkaITCase {
 
     // ---------------------------------------------------------------- exactly once
 
-    private void exactlyOnceCase(String format, Wire wire) throws Exception {
+    private void exactlyOnceCase(String format, Wire wire, String stateBackend) throws Exception {
         Topics t = Topics.named(format);
         createTopics(t);
         List<Sent> sent = produceMixedStream(t.pairs, wire);
@@ -202,7 +204,9 @@ class ContrastreamKafkaITCase {
                 "--alert-threshold",
                 "0.0",
                 "--metrics-every",
-                "200");
+                "200",
+                "--state-backend",
+                stateBackend);
 
         List<PairScore> scores = readAll(t.scores, wire, PairScore.class);
         List<DeadLetter> deadLetters = readAll(t.deadLetters, wire, DeadLetter.class);

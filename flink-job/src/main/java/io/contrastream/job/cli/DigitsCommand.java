@@ -76,7 +76,7 @@ public final class DigitsCommand implements Callable<Integer> {
     @Option(
             names = "--learning-rate",
             defaultValue = "3e-4",
-            description = "Step size (default: ${DEFAULT-VALUE}, the reference configuration's).")
+            description = "Step size; the reference configuration's (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(

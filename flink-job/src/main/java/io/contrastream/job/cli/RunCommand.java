@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--bootstrap-servers",
             required = true,
-            description = "Kafka brokers, host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
+            description = "Kafka brokers, host:port[,host:port...] (required).")
     String bootstrapServers;
 
     @Option(
@@ -90,8 +90,7 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description =
                     "Java properties file of extra Kafka client settings (SASL, SSL) for every"
-                            + " consumer and producer; values are never logged"
-                            + " (default: ${DEFAULT-VALUE}).")
+                            + " consumer and producer; values are never logged (default: none).")
     Path kafkaProperties;
 
     @Option(
@@ -105,8 +104,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--checkpoint-dir",
             description =
-                    "Where checkpoints go (a path or URI); none keeps them in the JobManager's"
-                            + " memory (default: ${DEFAULT-VALUE}).")
+                    "Where checkpoints go (a path or URI); when not given, they stay in the"
+                            + " JobManager's memory.")
     String checkpointDir;
 
     @Option(

@@ -32,12 +32,15 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The trainer through Flink's keyed operator harness: outputs, side outputs, state, restore. */
 class OnlineContrastiveTrainerTest {
@@ -62,6 +65,11 @@ class OnlineContrastiveTrainerTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, PairRecord, PairScore> harness(
             TrainerSettings settings) throws Exception {
+        return harness(settings, false);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, PairRecord, PairScore> harness(
+            TrainerSettings settings, boolean rocksdb) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, PairRecord, PairScore> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
@@ -69,6 +77,9 @@ class OnlineContrastiveTrainerTest {
                                         settings, SourceInfo.kafka("pairs"), WireFormat.AVRO)),
                         PairRecord::model,
                         Types.STRING);
+        if (rocksdb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         return h;
     }
 
@@ -271,8 +282,10 @@ class OnlineContrastiveTrainerTest {
         }
     }
 
-    @Test
-    void snapshotRestoreContinuesIdentically() throws Exception {
+    /** On the heap and in RocksDB: the state goes through the explicit serializer either way. */
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {false, true})
+    void snapshotRestoreContinuesIdentically(boolean rocksdb) throws Exception {
         TrainerSettings settings =
                 new TrainerSettings(
                         learner(PairLabel.DIFFERENT, ThresholdPolicy.auto())
@@ -287,7 +300,7 @@ class OnlineContrastiveTrainerTest {
         List<PairScore> straight;
         List<LossMetrics> straightMetrics;
         List<ChangeAlert> straightAlerts;
-        try (var h = harness(settings)) {
+        try (var h = harness(settings, rocksdb)) {
             h.open();
             feed(h, first);
             h.extractOutputValues();
@@ -303,12 +316,12 @@ class OnlineContrastiveTrainerTest {
         }
 
         OperatorSubtaskState snapshot;
-        try (var h = harness(settings)) {
+        try (var h = harness(settings, rocksdb)) {
             h.open();
             feed(h, first);
             snapshot = h.snapshot(1, 1);
         }
-        try (var h = harness(settings)) {
+        try (var h = harness(settings, rocksdb)) {
             h.initializeState(snapshot);
             h.open();
             feed(h, second);
