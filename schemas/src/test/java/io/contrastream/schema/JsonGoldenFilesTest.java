@@ -2,9 +2,7 @@ package io.contrastream.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
@@ -18,94 +16,29 @@ class JsonGoldenFilesTest {
 
     @Test
     void pairEventDecodesFieldByField() throws WireFormatException {
-        PairEvent event = JsonCodec.forType(PairEvent.class).decode(golden("pair-event"));
-
-        assertThat(event.getEventId()).isEqualTo("golden-pe-1");
-        assertThat(event.getModel()).isEqualTo("digits");
-        assertThat(event.getLeft().getId()).isEqualTo("img-17");
-        assertThat(event.getLeft().getFeatures()).containsExactly(0.0f, 1.5f, -2.25f, 1024.0f);
-        assertThat(event.getRight().getId()).isEqualTo("img-42");
-        assertThat(event.getRight().getFeatures()).containsExactly(0.5f, -0.125f, 3.0f, 7.75f);
-        assertThat(event.getLabel()).isEqualTo(PairLabel.DIFFERENT);
-        assertThat(event.getEventTime()).isEqualTo(Instant.parse("2024-05-01T12:34:56.789Z"));
+        GoldenValues.pairEvent(JsonCodec.forType(PairEvent.class).decode(golden("pair-event")));
     }
 
     @Test
     void pairScoreDecodesFieldByField() throws WireFormatException {
-        PairScore score = JsonCodec.forType(PairScore.class).decode(golden("pair-score"));
-
-        assertThat(score.getEventId()).isEqualTo("golden-pe-1");
-        assertThat(score.getModel()).isEqualTo("digits");
-        assertThat(score.getLeftId()).isEqualTo("img-17");
-        assertThat(score.getRightId()).isEqualTo("img-42");
-        assertThat(score.getDistance()).isEqualTo(1.25);
-        assertThat(score.getSimilarity()).isEqualTo(0.375);
-        assertThat(score.getLabel()).isEqualTo(PairLabel.SAME);
-        assertThat(score.getLoss()).isEqualTo(0.78125);
-        assertThat(score.getThreshold()).isEqualTo(0.5);
-        assertThat(score.getAlert()).isTrue();
-        assertThat(score.getModelVersion()).isEqualTo(12345L);
-        assertThat(score.getEventTime()).isEqualTo(Instant.parse("2024-05-01T12:34:56.789Z"));
+        GoldenValues.pairScore(JsonCodec.forType(PairScore.class).decode(golden("pair-score")));
     }
 
     @Test
     void lossMetricsDecodesFieldByField() throws WireFormatException {
-        LossMetrics m = JsonCodec.forType(LossMetrics.class).decode(golden("loss-metrics"));
-
-        assertThat(m.getModel()).isEqualTo("digits");
-        assertThat(m.getModelVersion()).isEqualTo(12345L);
-        assertThat(m.getWindowStart()).isEqualTo(Instant.parse("2024-05-01T12:00:00Z"));
-        assertThat(m.getWindowEnd()).isEqualTo(Instant.parse("2024-05-01T12:34:56.789Z"));
-        assertThat(m.getCount()).isEqualTo(6L);
-        assertThat(m.getLabelledCount()).isEqualTo(4L);
-        assertThat(m.getMeanLoss()).isEqualTo(0.25);
-        assertThat(m.getMeanPositiveDistance()).isEqualTo(0.5);
-        assertThat(m.getMeanNegativeDistance()).isNull();
-        assertThat(m.getActiveNegativeFraction()).isNull();
-        assertThat(m.getAccuracy()).isEqualTo(0.75);
-        assertThat(m.getPrecision()).isEqualTo(1.0);
-        assertThat(m.getRecall()).isEqualTo(0.5);
-        assertThat(m.getF1()).isEqualTo(2.0 / 3.0);
-        assertThat(m.getRocAuc()).isNull();
-        assertThat(m.getRocAucErrorBound()).isNull();
-        assertThat(m.getThreshold()).isEqualTo(0.5);
-        assertThat(m.getMeanGradientNorm()).isEqualTo(0.125);
-        assertThat(m.getParameterNorm()).isEqualTo(12.5);
-        assertThat(m.getSkippedUpdates()).isEqualTo(2L);
+        GoldenValues.lossMetrics(
+                JsonCodec.forType(LossMetrics.class).decode(golden("loss-metrics")));
     }
 
     @Test
     void changeAlertDecodesFieldByField() throws WireFormatException {
-        ChangeAlert a = JsonCodec.forType(ChangeAlert.class).decode(golden("change-alert"));
-
-        assertThat(a.getAlertId()).isEqualTo("digits-drift-12345");
-        assertThat(a.getKind()).isEqualTo(AlertKind.DRIFT);
-        assertThat(a.getModel()).isEqualTo("digits");
-        assertThat(a.getEventId()).isNull();
-        assertThat(a.getLeftId()).isNull();
-        assertThat(a.getRightId()).isNull();
-        assertThat(a.getDistance()).isNull();
-        assertThat(a.getThreshold()).isNull();
-        assertThat(a.getModelVersion()).isEqualTo(12345L);
-        assertThat(a.getEventTime()).isEqualTo(Instant.parse("2024-05-01T12:34:56.789Z"));
-        assertThat(a.getDetail()).isEqualTo("Page-Hinkley statistic 12.5 > 10.0");
+        GoldenValues.changeAlert(
+                JsonCodec.forType(ChangeAlert.class).decode(golden("change-alert")));
     }
 
     @Test
     void deadLetterDecodesFieldByField() throws WireFormatException {
-        DeadLetter d = JsonCodec.forType(DeadLetter.class).decode(golden("dead-letter"));
-
-        assertThat(d.getReason()).isEqualTo(DeadLetterReason.DIMENSION_MISMATCH);
-        assertThat(d.getMessage()).isEqualTo("features have 63 values, model 'digits' expects 64");
-        assertThat(d.getSource()).isEqualTo("kafka");
-        assertThat(d.getTopic()).isEqualTo("pairs");
-        assertThat(d.getPartition()).isEqualTo(3);
-        assertThat(d.getOffset()).isEqualTo(123456789012L);
-        assertThat(d.getLine()).isNull();
-        assertThat(d.getOriginal())
-                .isEqualTo(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 0x00, (byte) 0xFF}));
-        assertThat(d.getModel()).isEqualTo("digits");
-        assertThat(d.getEventTime()).isEqualTo(Instant.parse("2024-05-01T12:35:00Z"));
+        GoldenValues.deadLetter(JsonCodec.forType(DeadLetter.class).decode(golden("dead-letter")));
     }
 
     @Test

@@ -48,16 +48,7 @@ public final class PairRecord {
             long eventTime,
             int partition,
             long position) {
-        this.eventId = eventId;
-        this.model = model;
-        this.leftId = leftId;
-        this.rightId = rightId;
-        this.left = left;
-        this.right = right;
-        this.label = label;
-        this.eventTime = eventTime;
-        this.partition = partition;
-        this.position = position;
+        set(eventId, model, leftId, left, rightId, right, label, eventTime, partition, position);
     }
 
     public String eventId() {
