@@ -34,6 +34,7 @@ die() { log "ERROR: $*" >&2; exit 1; }
 # Processes: every one started here is recorded (PID, name, log) and stopped by PID on exit.
 PIDS=()
 NAMES=()
+TOPIC_PIDS=()
 RUN=""
 RESULT="FAIL"
 
@@ -60,6 +61,10 @@ on_exit() {
   local rc=$? left=() pid
   trap - EXIT INT TERM
   set +e
+  for pid in "${TOPIC_PIDS[@]}"; do # short-lived kafka-topics JVMs, if interrupted meanwhile
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null; fi
+    wait "$pid" 2>/dev/null
+  done
   if [ ${#PIDS[@]} -gt 0 ]; then
     log "stopping ${#PIDS[@]} processes: $(for i in "${!PIDS[@]}"; do printf '%s=%s ' "${NAMES[$i]}" "${PIDS[$i]}"; done)"
     stop_all
@@ -271,16 +276,29 @@ for ((t = 1; t <= TASKMANAGERS; t++)); do
 done
 
 # 4. Topics, then the feed (while the cluster starts).
-for topic in pairs scores metrics alerts pairs-dlq; do
-  "${KAFKA_JAVA[@]}" -Dlog.file="$RUN/logs/kafka-topics.log" org.apache.kafka.tools.TopicCommand \
-    --bootstrap-server "$BOOTSTRAP" --create --topic "$topic" --partitions 4 \
-    --replication-factor 1 >>"$RUN/logs/kafka-topics.out" 2>&1 ||
-    die "could not create topic $topic: $(tail -n 5 "$RUN/logs/kafka-topics.out")"
+# Kafka's own kafka-topics tool, one short JVM per topic, all at once (each waited for by PID).
+TOPICS=(pairs scores metrics alerts pairs-dlq)
+for topic in "${TOPICS[@]}"; do
+  java -Xmx256m -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$RUN/tmp" \
+    -Dlog4j2.configurationFile="$E2E/conf/log4j2-kafka.properties" \
+    -Dlog.file="$RUN/logs/kafka-topics-$topic.log" -cp "$KAFKA_LIB/*" \
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create --topic "$topic" \
+    --partitions 4 --replication-factor 1 >"$RUN/logs/kafka-topics-$topic.out" 2>&1 </dev/null &
+  TOPIC_PIDS+=("$!")
 done
-log "topics created: $(
-  "${KAFKA_JAVA[@]}" -Dlog.file="$RUN/logs/kafka-topics.log" org.apache.kafka.tools.TopicCommand \
-    --bootstrap-server "$BOOTSTRAP" --list 2>>"$RUN/logs/kafka-topics.out" | grep -v '^__' | tr '\n' ' '
-)"
+for i in "${!TOPICS[@]}"; do
+  wait "${TOPIC_PIDS[$i]}" ||
+    die "could not create topic ${TOPICS[$i]}: $(tail -n 5 "$RUN/logs/kafka-topics-${TOPICS[$i]}.out")"
+done
+topics_visible() { # the broker's metadata lags a moment behind a creation
+  local topic
+  kcat -L -b "$BOOTSTRAP" >"$RUN/logs/kafka-metadata.txt" 2>&1 || return 1
+  for topic in "${TOPICS[@]}"; do
+    grep -q "topic \"$topic\" with 4 partitions" "$RUN/logs/kafka-metadata.txt" || return 1
+  done
+}
+wait_for 30 "the topics in the broker's metadata (see $RUN/logs/kafka-metadata.txt)" topics_visible
+log "topics created (4 partitions each, seen by kcat -L): ${TOPICS[*]}"
 
 "$PY" "$E2E/pairs.py" gen --events "$EVENTS" --out "$RUN/feed.tsv" --expect "$RUN/expect.json" |
   sed 's/^/  feed: /'
@@ -346,7 +364,9 @@ while :; do
   sleep 1
 done
 JOB_JSON="$(curl -sf "$REST/jobs/$JOB_ID")"
-CHECKPOINTS="$(curl -sf "$REST/jobs/$JOB_ID/checkpoints" | "$PY" -c 'import json,sys; c=json.load(sys.stdin)["counts"]; print(c["completed"], c["failed"])')"
+echo "$JOB_JSON" >"$RUN/logs/job.json"
+curl -sf "$REST/jobs/$JOB_ID/checkpoints" >"$RUN/logs/job-checkpoints.json" || die "no checkpoint statistics"
+CHECKPOINTS="$("$PY" -c 'import json,sys; c=json.load(open(sys.argv[1]))["counts"]; print(c["completed"], c["failed"])' "$RUN/logs/job-checkpoints.json")"
 read -r CP_DONE CP_FAILED <<<"$CHECKPOINTS"
 # Which TaskManagers ran the subtasks, and how long the job ran.
 JOB_FACTS="$(
@@ -365,7 +385,7 @@ print(len(tms), ",".join(sorted(map(str, tms))), job["duration"] // 1000, len(jo
 ' "$JOB_JSON"
 )"
 read -r USED_TMS TM_IDS JOB_SECONDS VERTICES <<<"$JOB_FACTS"
-log "job FINISHED in ${JOB_SECONDS} s: $VERTICES vertices on $USED_TMS TaskManager(s) ($TM_IDS); checkpoints completed $CP_DONE, failed $CP_FAILED"
+log "job FINISHED in ${JOB_SECONDS} s: $VERTICES vertices on $USED_TMS TaskManager(s) ($TM_IDS); checkpoints completed $CP_DONE, declined or aborted $CP_FAILED (a bounded job declines those triggered while its tasks finish)"
 
 # 6. Read the outputs back with kcat, read_committed, and check them.
 for topic in scores pairs-dlq metrics alerts; do
