@@ -1,0 +1,415 @@
+#!/usr/bin/env bash
+# Contrastream on a real cluster: the job jar (flink-job/target/contrastream-job.jar) submitted to a
+# Flink session cluster of separate JVMs (one JobManager, TaskManagers of one slot each), against a
+# Kafka broker in its own JVM, fed and read back by kcat (librdkafka: not this project's code).
+# Everything binds 127.0.0.1. See e2e/README.md.
+#
+#   e2e/cluster-smoke.sh                 # about 2-3 minutes; exit 0 and PASS, or non-zero and FAIL
+#
+# Environment (all optional):
+#   E2E_EVENTS=2000        records produced (7 of them refused on purpose)
+#   E2E_TASKMANAGERS=2     TaskManager processes (one slot each; the job runs at parallelism 2)
+#   E2E_JOB_TIMEOUT=180    seconds the job may take to finish
+#   E2E_SKIP_BUILD=1       use the jars already built, do not run Maven for the project
+#   E2E_KEEP_RUN_DIR=1     keep the run directory (logs, data) even on success
+set -euo pipefail
+
+E2E="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$E2E")"
+EVENTS="${E2E_EVENTS:-2000}"
+TASKMANAGERS="${E2E_TASKMANAGERS:-2}"
+JOB_TIMEOUT="${E2E_JOB_TIMEOUT:-180}"
+PARALLELISM=2
+JOB_JAR="$ROOT/flink-job/target/contrastream-job.jar"
+KAFKA_LIB="$E2E/target/kafka-lib"
+FLINK_LIB="$E2E/target/flink-lib"
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+T0=$(date +%s)
+log() { printf '[%3ds] %s\n' "$(($(date +%s) - T0))" "$*"; }
+die() { log "ERROR: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes: every one started here is recorded (PID, name, log) and stopped by PID on exit.
+PIDS=()
+NAMES=()
+TOPIC_PIDS=()
+RUN=""
+RESULT="FAIL"
+
+stop_all() {
+  local i pid name deadline
+  # Reverse start order: client, TaskManagers, JobManager, broker.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    pid="${PIDS[$i]}"
+    name="${NAMES[$i]}"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      deadline=$(($(date +%s) + 30))
+      while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+      if kill -0 "$pid" 2>/dev/null; then
+        log "$name (pid $pid) did not stop within 30 s of SIGTERM: SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+on_exit() {
+  local rc=$? left=() pid
+  trap - EXIT INT TERM
+  set +e
+  for pid in "${TOPIC_PIDS[@]}"; do # short-lived kafka-topics JVMs, if interrupted meanwhile
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null; fi
+    wait "$pid" 2>/dev/null
+  done
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    log "stopping ${#PIDS[@]} processes: $(for i in "${!PIDS[@]}"; do printf '%s=%s ' "${NAMES[$i]}" "${PIDS[$i]}"; done)"
+    stop_all
+    for pid in "${PIDS[@]}"; do
+      if ps -p "$pid" >/dev/null 2>&1; then left+=("$pid"); fi
+    done
+    if [ ${#left[@]} -gt 0 ]; then
+      log "ERROR: still running after stop: ${left[*]}"
+      rc=1
+    else
+      log "all processes stopped (checked with ps)"
+    fi
+  fi
+  local wall=$(($(date +%s) - T0))
+  if [ "$rc" -eq 0 ] && [ "$RESULT" = PASS ]; then
+    if [ -n "$RUN" ] && [ -z "${E2E_KEEP_RUN_DIR:-}" ]; then rm -rf "$RUN"; fi
+    echo "PASS: the job jar ran on a Flink cluster of $((1 + TASKMANAGERS)) JVMs against a Kafka broker process; wall time ${wall} s"
+    [ -n "${E2E_KEEP_RUN_DIR:-}" ] && echo "run directory kept: $RUN"
+  else
+    [ "$rc" -eq 0 ] && rc=1
+    echo "FAIL (exit $rc) after ${wall} s"
+    if [ -n "$RUN" ]; then
+      echo "logs kept in $RUN/logs:"
+      ls -1 "$RUN/logs" 2>/dev/null | sed 's/^/  /'
+    fi
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# start NAME LOGFILE COMMAND...: runs COMMAND in the background, its output to LOGFILE.
+start() {
+  local name="$1" out="$2"
+  shift 2
+  "$@" >"$out" 2>&1 </dev/null &
+  PIDS+=("$!")
+  NAMES+=("$name")
+  log "started $name: pid $!, log $out"
+}
+
+alive_or_die() {
+  local i
+  for i in "${!PIDS[@]}"; do
+    kill -0 "${PIDS[$i]}" 2>/dev/null || die "${NAMES[$i]} (pid ${PIDS[$i]}) exited; see $RUN/logs"
+  done
+}
+
+# wait_for SECONDS WHAT COMMAND...: polls COMMAND every half second; fails if a process died.
+wait_for() {
+  local timeout="$1" what="$2" deadline
+  shift 2
+  deadline=$(($(date +%s) + timeout))
+  until "$@" >/dev/null 2>&1; do
+    alive_or_die
+    [ "$(date +%s)" -lt "$deadline" ] || die "timed out after ${timeout} s waiting for $what"
+    sleep 0.5
+  done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Free ports on 127.0.0.1, all bound at once so that they differ, then released.
+free_ports() {
+  "$PY" - "$1" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks:
+    s.close()
+EOF
+}
+
+fill() { # fill TEMPLATE OUT KEY=VALUE...: replaces @KEY@ by VALUE
+  local template="$1" out="$2" kv args=()
+  shift 2
+  for kv in "$@"; do args+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+  sed "${args[@]}" "$template" >"$out"
+  if grep -n '@[A-Z_]*@' "$out"; then die "unfilled placeholder in $out"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+log "Contrastream cluster smoke test: $EVENTS records, 1 JobManager + $TASKMANAGERS TaskManager(s), parallelism $PARALLELISM"
+command -v java >/dev/null || die "java not found (Java 17 needed)"
+command -v mvn >/dev/null || die "mvn not found"
+command -v curl >/dev/null || die "curl not found"
+
+# 1. Build: the job jar (when missing or older than the sources), the broker's and the cluster's jars.
+stale_job_jar() {
+  [ ! -f "$JOB_JAR" ] && return 0
+  [ -n "$(find "$ROOT/pom.xml" "$ROOT/loss-core" "$ROOT/schemas" "$ROOT/flink-job" \
+    -path '*/target' -prune -o -type f -newer "$JOB_JAR" -print -quit)" ]
+}
+if [ -z "${E2E_SKIP_BUILD:-}" ] && stale_job_jar; then
+  log "building the job jar (mvn package -pl flink-job -am; about a minute)"
+  (cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl flink-job -am) ||
+    die "the build failed"
+fi
+[ -f "$JOB_JAR" ] || die "no job jar at $JOB_JAR"
+for lib in kafka flink; do
+  dir="$E2E/target/$lib-lib"
+  if [ ! -f "$dir/.complete" ] || [ "$E2E/pom.xml" -nt "$dir/.complete" ]; then
+    log "copying the $lib jars from Maven Central to $dir"
+    rm -rf "$dir"
+    mvn -B -q -f "$E2E/pom.xml" -P "$lib" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$dir" || die "could not fetch the $lib jars"
+    touch "$dir/.complete"
+  fi
+done
+
+# 2. kcat: the non-Java client.
+if ! command -v kcat >/dev/null; then
+  log "installing kcat (apt-get)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y -q kcat >/dev/null 2>&1 ||
+    { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q kcat >/dev/null; } ||
+    die "kcat is missing and could not be installed with apt-get"
+fi
+
+mkdir -p "$E2E/target"
+RUN="$(mktemp -d "$E2E/target/run-XXXXXX")"
+mkdir -p "$RUN/logs" "$RUN/kafka-data" "$RUN/flink-conf" "$RUN/tmp" "$RUN/web" "$RUN/rocksdb" \
+  "$RUN/checkpoints" "$RUN/out"
+log "run directory $RUN"
+
+read -r BROKER_PORT CONTROLLER_PORT JM_RPC_PORT REST_PORT BLOB_PORT <<<"$(free_ports 5)"
+BOOTSTRAP="127.0.0.1:$BROKER_PORT"
+REST="http://127.0.0.1:$REST_PORT"
+log "ports: broker $BROKER_PORT, controller $CONTROLLER_PORT, JobManager rpc $JM_RPC_PORT, REST $REST_PORT, blob $BLOB_PORT"
+
+# 3a. Kafka broker (KRaft, broker + controller in one process).
+KAFKA_JAVA=(java -Xms512m -Xmx512m -Djava.io.tmpdir="$RUN/tmp"
+  -Dlog4j2.configurationFile="$E2E/conf/log4j2-kafka.properties" -cp "$KAFKA_LIB/*")
+fill "$E2E/conf/server.properties.template" "$RUN/server.properties" \
+  BROKER_PORT="$BROKER_PORT" CONTROLLER_PORT="$CONTROLLER_PORT" DATA_DIR="$RUN/kafka-data"
+CLUSTER_ID="$(java -cp "$KAFKA_LIB/*" -Dlog4j2.configurationFile="$E2E/conf/log4j2-kafka.properties" \
+  -Dlog.file="$RUN/logs/kafka-storage.log" kafka.tools.StorageTool random-uuid | tail -n1)"
+"${KAFKA_JAVA[@]}" -Dlog.file="$RUN/logs/kafka-storage.log" kafka.tools.StorageTool format \
+  -t "$CLUSTER_ID" -c "$RUN/server.properties" >>"$RUN/logs/kafka-storage.out" 2>&1 ||
+  die "kafka storage format failed: $(cat "$RUN/logs/kafka-storage.out")"
+start kafka "$RUN/logs/kafka.out" "${KAFKA_JAVA[@]}" -Dlog.file="$RUN/logs/kafka.log" \
+  kafka.Kafka "$RUN/server.properties"
+wait_for 60 "the Kafka broker on $BOOTSTRAP" \
+  bash -c "grep -q 'Kafka Server started' '$RUN/logs/kafka.log' && (exec 3<>/dev/tcp/127.0.0.1/$BROKER_PORT)"
+log "Kafka broker ready on $BOOTSTRAP (cluster id $CLUSTER_ID)"
+
+# 3b. Flink: one JobManager, TaskManagers, each a JVM with the flags Flink's own scripts compute.
+fill "$E2E/conf/config.yaml.template" "$RUN/flink-conf/config.yaml" \
+  TASKMANAGERS="$TASKMANAGERS" JM_RPC_PORT="$JM_RPC_PORT" REST_PORT="$REST_PORT" \
+  BLOB_PORT="$BLOB_PORT" RUN_DIR="$RUN"
+cp "$E2E/conf/log4j2-flink.properties" "$RUN/flink-conf/log4j.properties"
+# The list of Flink 2.2's default config.yaml (env.java.opts.all), which its scripts pass to every JVM.
+FLINK_JAVA_OPTS=(
+  --add-exports=java.base/sun.net.util=ALL-UNNAMED
+  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED
+  --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+  --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED
+  --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED
+  --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED
+  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+  -Djava.io.tmpdir="$RUN/tmp"
+  -Dlog4j.configurationFile="$RUN/flink-conf/log4j.properties"
+)
+# resource_params JM|TM: line 1 the JVM memory flags, line 2 the dynamic configs (as config.sh does).
+resource_params() {
+  java "${FLINK_JAVA_OPTS[@]}" -Dlog.file="$RUN/logs/bash-java-utils.log" -cp "$FLINK_LIB/*" \
+    org.apache.flink.runtime.util.bash.BashJavaUtils "GET_$1_RESOURCE_PARAMS" \
+    --configDir "$RUN/flink-conf" 2>>"$RUN/logs/bash-java-utils.log" |
+    sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' | tail -n 2
+}
+JM_PARAMS="$(resource_params JM)"
+TM_PARAMS="$(resource_params TM)"
+[ "$(wc -l <<<"$JM_PARAMS")" -eq 2 ] && [ "$(wc -l <<<"$TM_PARAMS")" -eq 2 ] ||
+  die "BashJavaUtils gave no memory settings; see $RUN/logs/bash-java-utils.log"
+read -r -a JM_JVM <<<"$(head -n1 <<<"$JM_PARAMS")"
+read -r -a JM_DYN <<<"$(tail -n1 <<<"$JM_PARAMS")"
+read -r -a TM_JVM <<<"$(head -n1 <<<"$TM_PARAMS")"
+read -r -a TM_DYN <<<"$(tail -n1 <<<"$TM_PARAMS")"
+log "JobManager JVM: ${JM_JVM[*]}"
+log "TaskManager JVM: ${TM_JVM[*]}"
+
+start jobmanager "$RUN/logs/jobmanager.out" \
+  java "${JM_JVM[@]}" "${FLINK_JAVA_OPTS[@]}" -Dlog.file="$RUN/logs/jobmanager.log" \
+  -cp "$FLINK_LIB/*" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+  --configDir "$RUN/flink-conf" "${JM_DYN[@]}"
+for ((t = 1; t <= TASKMANAGERS; t++)); do
+  start "taskmanager-$t" "$RUN/logs/taskmanager-$t.out" \
+    java "${TM_JVM[@]}" "${FLINK_JAVA_OPTS[@]}" -Dlog.file="$RUN/logs/taskmanager-$t.log" \
+    -cp "$FLINK_LIB/*" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    --configDir "$RUN/flink-conf" "${TM_DYN[@]}" -D "taskmanager.resource-id=tm-$t"
+done
+
+# 4. Topics, then the feed (while the cluster starts).
+# Kafka's own kafka-topics tool, one short JVM per topic, all at once (each waited for by PID).
+TOPICS=(pairs scores metrics alerts pairs-dlq)
+for topic in "${TOPICS[@]}"; do
+  java -Xmx256m -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$RUN/tmp" \
+    -Dlog4j2.configurationFile="$E2E/conf/log4j2-kafka.properties" \
+    -Dlog.file="$RUN/logs/kafka-topics-$topic.log" -cp "$KAFKA_LIB/*" \
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create --topic "$topic" \
+    --partitions 4 --replication-factor 1 >"$RUN/logs/kafka-topics-$topic.out" 2>&1 </dev/null &
+  TOPIC_PIDS+=("$!")
+done
+for i in "${!TOPICS[@]}"; do
+  wait "${TOPIC_PIDS[$i]}" ||
+    die "could not create topic ${TOPICS[$i]}: $(tail -n 5 "$RUN/logs/kafka-topics-${TOPICS[$i]}.out")"
+done
+topics_visible() { # the broker's metadata lags a moment behind a creation
+  local topic
+  kcat -L -b "$BOOTSTRAP" >"$RUN/logs/kafka-metadata.txt" 2>&1 || return 1
+  for topic in "${TOPICS[@]}"; do
+    grep -q "topic \"$topic\" with 4 partitions" "$RUN/logs/kafka-metadata.txt" || return 1
+  done
+}
+wait_for 30 "the topics in the broker's metadata (see $RUN/logs/kafka-metadata.txt)" topics_visible
+log "topics created (4 partitions each, seen by kcat -L): ${TOPICS[*]}"
+
+"$PY" "$E2E/pairs.py" gen --events "$EVENTS" --out "$RUN/feed.tsv" --expect "$RUN/expect.json" |
+  sed 's/^/  feed: /'
+kcat -P -b "$BOOTSTRAP" -t pairs -K $'\t' -X acks=all -z none <"$RUN/feed.tsv" 2>"$RUN/logs/kcat-produce.err" ||
+  die "kcat could not produce: $(cat "$RUN/logs/kcat-produce.err")"
+[ ! -s "$RUN/logs/kcat-produce.err" ] || die "kcat reported: $(head -n 5 "$RUN/logs/kcat-produce.err")"
+kcat -C -b "$BOOTSTRAP" -t pairs -e -o beginning -q -f '%s\n' >"$RUN/out/pairs.jsonl"
+log "produced $(wc -l <"$RUN/feed.tsv") records to topic pairs with kcat (read back: $(wc -l <"$RUN/out/pairs.jsonl"))"
+
+cluster_ready() {
+  curl -sf "$REST/overview" | "$PY" -c '
+import json, sys
+o = json.load(sys.stdin)
+sys.exit(0 if o["taskmanagers"] == int(sys.argv[1]) and o["slots-total"] >= int(sys.argv[2]) else 1)
+' "$TASKMANAGERS" "$PARALLELISM"
+}
+wait_for 120 "$TASKMANAGERS TaskManager(s) to register at $REST" cluster_ready
+log "Flink cluster ready: $(curl -sf "$REST/overview")"
+
+# 5. Submit the job jar with Flink's own client (what `flink run -d` runs), then wait for the end.
+JOB_ARGS=(run --bootstrap-servers "$BOOTSTRAP" --format json --stop-at-latest
+  --parallelism "$PARALLELISM" --checkpoint-interval 1000 --state-backend rocksdb
+  --checkpoint-dir "file://$RUN/checkpoints" --job-name contrastream-e2e
+  --warmup 50 --metrics-every 200)
+log "submitting: flink run -d contrastream-job.jar ${JOB_ARGS[*]}"
+start client "$RUN/logs/client.out" \
+  env FLINK_CONF_DIR="$RUN/flink-conf" \
+  java "${FLINK_JAVA_OPTS[@]}" -Xmx512m -Dlog.file="$RUN/logs/client.log" -cp "$FLINK_LIB/*" \
+  org.apache.flink.client.cli.CliFrontend run -d "$JOB_JAR" "${JOB_ARGS[@]}"
+CLIENT_PID="${PIDS[-1]}"
+deadline=$(($(date +%s) + 120))
+while kill -0 "$CLIENT_PID" 2>/dev/null; do
+  [ "$(date +%s)" -lt "$deadline" ] || die "the flink client did not return within 120 s"
+  sleep 0.5
+done
+client_rc=0
+wait "$CLIENT_PID" || client_rc=$?
+unset 'PIDS[-1]' 'NAMES[-1]' # reaped: nothing to stop
+JOB_ID="$(sed -n 's/.*Job has been submitted with JobID \([0-9a-f]\{32\}\).*/\1/p' "$RUN/logs/client.out" | head -n1)"
+if [ "$client_rc" -ne 0 ] || [ -z "$JOB_ID" ]; then
+  sed 's/^/  client: /' "$RUN/logs/client.out" | tail -n 40
+  die "submission failed (client exit $client_rc)"
+fi
+log "job $JOB_ID submitted"
+
+job_state() { curl -sf "$REST/jobs/$JOB_ID" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
+deadline=$(($(date +%s) + JOB_TIMEOUT))
+state=""
+last=""
+while :; do
+  alive_or_die
+  state="$(job_state || echo UNKNOWN)"
+  [ "$state" != "$last" ] && log "job state $state" && last="$state"
+  case "$state" in
+    FINISHED) break ;;
+    FAILED | CANCELED | SUSPENDED)
+      curl -sf "$REST/jobs/$JOB_ID/exceptions" >"$RUN/logs/job-exceptions.json" || true
+      "$PY" -c 'import json,sys; e=json.load(open(sys.argv[1])); print((e.get("root-exception") or str(e))[:3000])' \
+        "$RUN/logs/job-exceptions.json" 2>/dev/null | sed 's/^/  /' || true
+      die "job ended $state" ;;
+  esac
+  [ "$(date +%s)" -lt "$deadline" ] || die "job not finished after ${JOB_TIMEOUT} s (state $state)"
+  sleep 1
+done
+JOB_JSON="$(curl -sf "$REST/jobs/$JOB_ID")"
+echo "$JOB_JSON" >"$RUN/logs/job.json"
+curl -sf "$REST/jobs/$JOB_ID/checkpoints" >"$RUN/logs/job-checkpoints.json" || die "no checkpoint statistics"
+CHECKPOINTS="$("$PY" -c 'import json,sys; c=json.load(open(sys.argv[1]))["counts"]; print(c["completed"], c["failed"])' "$RUN/logs/job-checkpoints.json")"
+read -r CP_DONE CP_FAILED <<<"$CHECKPOINTS"
+# Which TaskManagers ran the subtasks, and how long the job ran.
+JOB_FACTS="$(
+  for vid in $("$PY" -c 'import json,sys; [print(v["id"]) for v in json.loads(sys.argv[1])["vertices"]]' "$JOB_JSON"); do
+    curl -sf "$REST/jobs/$JOB_ID/vertices/$vid/taskmanagers"
+    echo
+  done | "$PY" -c '
+import json, sys
+tms = set()
+for line in sys.stdin:
+    if line.strip():
+        for t in json.loads(line)["taskmanagers"]:
+            tms.add(t.get("taskmanager-id") or t.get("resource-id") or t.get("endpoint") or t.get("host"))
+job = json.loads(sys.argv[1])
+print(len(tms), ",".join(sorted(map(str, tms))), job["duration"] // 1000, len(job["vertices"]))
+' "$JOB_JSON"
+)"
+read -r USED_TMS TM_IDS JOB_SECONDS VERTICES <<<"$JOB_FACTS"
+log "job FINISHED in ${JOB_SECONDS} s: $VERTICES vertices on $USED_TMS TaskManager(s) ($TM_IDS); checkpoints completed $CP_DONE, declined or aborted $CP_FAILED (a bounded job declines those triggered while its tasks finish)"
+
+# 6. Read the outputs back with kcat, read_committed, and check them.
+for topic in scores pairs-dlq metrics alerts; do
+  kcat -C -b "$BOOTSTRAP" -t "$topic" -e -o beginning -q -f '%s\n' \
+    -X isolation.level=read_committed >"$RUN/out/$topic.jsonl" 2>"$RUN/logs/kcat-$topic.err" ||
+    die "kcat could not read $topic: $(cat "$RUN/logs/kcat-$topic.err")"
+done
+log "read back (read_committed): scores $(wc -l <"$RUN/out/scores.jsonl"), pairs-dlq $(wc -l <"$RUN/out/pairs-dlq.jsonl"), metrics $(wc -l <"$RUN/out/metrics.jsonl"), alerts $(wc -l <"$RUN/out/alerts.jsonl")"
+
+echo "---- verification ----"
+check_rc=0
+"$PY" "$E2E/pairs.py" check --expect "$RUN/expect.json" --pairs "$RUN/out/pairs.jsonl" \
+  --scores "$RUN/out/scores.jsonl" --dead-letters "$RUN/out/pairs-dlq.jsonl" \
+  --metrics "$RUN/out/metrics.jsonl" --alerts "$RUN/out/alerts.jsonl" || check_rc=$?
+cluster_rc=0
+if [ "$USED_TMS" -ne "$TASKMANAGERS" ]; then
+  echo "  FAILED CHECK: the job ran on $USED_TMS TaskManager(s), $TASKMANAGERS were started"
+  cluster_rc=1
+fi
+if [ "$CP_DONE" -lt 1 ]; then
+  echo "  FAILED CHECK: no completed checkpoint"
+  cluster_rc=1
+fi
+echo "  job                   FINISHED in ${JOB_SECONDS} s on $USED_TMS TaskManager(s), $CP_DONE checkpoints"
+echo "----------------------"
+[ "$check_rc" -eq 0 ] && [ "$cluster_rc" -eq 0 ] || die "verification failed"
+RESULT=PASS
