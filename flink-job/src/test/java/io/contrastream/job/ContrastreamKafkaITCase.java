@@ -32,10 +32,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -93,6 +97,11 @@ class ContrastreamKafkaITCase {
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(
+                ConfigOptions.key("metrics.reporter.capture.factory.class")
+                        .stringType()
+                        .noDefaultValue(),
+                CapturingMetricReporter.Factory.class.getName());
         return conf;
     }
 
@@ -184,6 +193,23 @@ class ContrastreamKafkaITCase {
                     .isCloseTo(expected, relative(expected));
         }
         assertThat(labelled).isGreaterThan(200);
+
+        // The job's own Flink metrics, as a reporter sees them: one event per pair, one update per
+        // applied labelled pair, histograms of loss and distance, and the dead-letter counter.
+        assertThat(sumOfCounters("it-identity", "contrastream", "events")).isEqualTo(400);
+        assertThat(
+                        sumOfCounters("it-identity", "contrastream", "updates")
+                                + sumOfCounters("it-identity", "contrastream", "skipped_updates"))
+                .isEqualTo(events.stream().filter(e -> e.getLabel() != null).count());
+        assertThat(sumOfCounters("it-identity", "contrastream", "dead_letters")).isZero();
+        assertThat(CapturingMetricReporter.find("it-identity", "contrastream", "alerts"))
+                .isNotEmpty();
+        for (String histogram : new String[] {"contrastream.loss", "contrastream.distance"}) {
+            assertThat(CapturingMetricReporter.find("it-identity", histogram))
+                    .as(histogram)
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.getValue()).isInstanceOf(Histogram.class));
+        }
     }
 
     // ---------------------------------------------------------------- exactly once
@@ -443,6 +469,17 @@ class ContrastreamKafkaITCase {
     // ---------------------------------------------------------------- running the job
 
     /** Runs {@code contrastream run} on the case's topics, bounded, and waits for it to finish. */
+    private static long sumOfCounters(String... parts) {
+        long sum = 0;
+        for (Map.Entry<String, Metric> e : CapturingMetricReporter.find(parts)) {
+            if (e.getKey().endsWith("." + parts[parts.length - 1])
+                    && e.getValue() instanceof Counter) {
+                sum += ((Counter) e.getValue()).getCount();
+            }
+        }
+        return sum;
+    }
+
     private static void run(Topics t, String format, String... modelFlags) {
         List<String> args =
                 new ArrayList<>(
