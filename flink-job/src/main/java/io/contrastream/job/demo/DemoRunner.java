@@ -240,7 +240,7 @@ public final class DemoRunner {
                 PairEvent event = feed.next(eventTime);
                 truth.put(
                         event.getEventId().toString(),
-                        new double[] {feed.lastChanged() ? 1 : 0, rawDistance(event)});
+                        new double[] {feed.lastChanged() ? 1 : 0, rawDistance(event), i});
                 byte[] value = format == WireFormat.AVRO ? avro.encode(event) : json.encode(event);
                 producer.send(
                         new ProducerRecord<>(
@@ -439,24 +439,17 @@ public final class DemoRunner {
         long warmup;
 
         void print(PrintStream out, long produced, double seconds, Path dir) {
-            long tp = 0;
-            long fp = 0;
-            long fn = 0;
-            long warm = 0;
-            List<double[]> learned = new ArrayList<>();
-            List<double[]> raw = new ArrayList<>();
+            long shiftAt = produced / 2;
+            Tally before = new Tally("before the shift");
+            Tally after = new Tally("after the shift");
+            Tally all = new Tally("all");
             for (PairScore s : scores) {
                 double[] t = truth.get(s.getEventId().toString());
                 if (t == null || s.getModelVersion() < warmup) {
                     continue;
                 }
-                warm++;
-                boolean changed = t[0] == 1;
-                if (s.getAlert() && changed) tp++;
-                else if (s.getAlert()) fp++;
-                else if (changed) fn++;
-                learned.add(new double[] {s.getDistance(), t[0]});
-                raw.add(new double[] {t[1], t[0]});
+                (t[2] < shiftAt ? before : after).add(s, t);
+                all.add(s, t);
             }
             Map<AlertKind, Long> byKind = new HashMap<>();
             for (ChangeAlert a : alerts) {
@@ -474,22 +467,52 @@ public final class DemoRunner {
                     byKind.getOrDefault(AlertKind.CHANGE, 0L),
                     byKind.getOrDefault(AlertKind.DRIFT, 0L));
             out.printf(
-                    "Change alerts against the feed's ground truth (%,d pairs scored after each"
-                            + " model's warm-up of %d labelled pairs):%n",
-                    warm, warmup);
+                    "Change alerts against the feed's ground truth, pairs scored after each model's"
+                            + " warm-up of %d labelled pairs:%n",
+                    warmup);
             out.printf(
-                    "  precision %.3f, recall %.3f (%,d true, %,d false alerts, %,d changes missed)%n",
-                    tp / (double) Math.max(1, tp + fp),
-                    tp / (double) Math.max(1, tp + fn),
-                    tp,
-                    fp,
-                    fn);
-            out.printf(
-                    "  ROC-AUC of the learned distance %.4f; of the raw feature distance %.4f%n",
-                    auc(learned), auc(raw));
+                    "  %-18s %9s %10s %8s %12s %8s%n",
+                    "", "pairs", "precision", "recall", "AUC learned", "AUC raw");
+            for (Tally t : List.of(before, after, all)) {
+                t.print(out);
+            }
             out.printf(
                     "Outputs: %s (scores.jsonl, metrics.jsonl, alerts.jsonl, dead-letter.jsonl)%n",
                     dir.toAbsolutePath());
+        }
+    }
+
+    /** Alert outcomes and distances of one stretch of the run. */
+    private static final class Tally {
+        private final String name;
+        private long tp;
+        private long fp;
+        private long fn;
+        private final List<double[]> learned = new ArrayList<>();
+        private final List<double[]> raw = new ArrayList<>();
+
+        Tally(String name) {
+            this.name = name;
+        }
+
+        void add(PairScore s, double[] truth) {
+            boolean changed = truth[0] == 1;
+            if (s.getAlert() && changed) tp++;
+            else if (s.getAlert()) fp++;
+            else if (changed) fn++;
+            learned.add(new double[] {s.getDistance(), truth[0]});
+            raw.add(new double[] {truth[1], truth[0]});
+        }
+
+        void print(PrintStream out) {
+            out.printf(
+                    "  %-18s %,9d %10.3f %8.3f %12.4f %8.4f%n",
+                    name,
+                    learned.size(),
+                    tp / (double) Math.max(1, tp + fp),
+                    tp / (double) Math.max(1, tp + fn),
+                    auc(learned),
+                    auc(raw));
         }
 
         /** P(changed pair further apart than unchanged pair), ties half. */
