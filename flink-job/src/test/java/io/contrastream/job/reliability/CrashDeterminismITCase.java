@@ -203,6 +203,15 @@ class CrashDeterminismITCase {
         assertThat(FailOnce.THROWN.get()).as("the injected failure was thrown").isTrue();
         long failedAt = FailOnce.FAILED_AT_RECORD.get();
         long completedBefore = FailOnce.COMPLETED_CHECKPOINT_AT_FAILURE.get();
+        System.out.printf(
+                "CrashDeterminismITCase: failed at record %d of subtask 0 after checkpoint %d;"
+                        + " attempts %s; restored from checkpoints %s; %d records seen for %d sent%n",
+                failedAt,
+                completedBefore,
+                FailOnce.ATTEMPTS,
+                FailOnce.RESTORED_FROM,
+                FailOnce.SEEN.get(),
+                events.size());
         assertThat(failedAt)
                 .as("failure after %s records of subtask 0 (mid-stream)", FAIL_AFTER)
                 .isGreaterThanOrEqualTo(FAIL_AFTER)
