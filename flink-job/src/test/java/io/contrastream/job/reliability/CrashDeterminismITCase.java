@@ -119,8 +119,9 @@ import picocli.CommandLine;
  * single pair changes the model version of every later score. What this cannot see is a change of
  * parameters that leaves every output and the norm unchanged (an orthogonal rotation of the
  * embedding space), which a replay from a checkpoint has no way to produce. Reading the keyed state
- * itself would need the State Processor API and a savepoint of a running job; that is left to the
- * state-compatibility test.
+ * itself would need the State Processor API and a savepoint of a running job; {@code
+ * org.apache.flink:flink-state-processor-api:2.2.1} did not resolve from Maven Central here, so
+ * that is left to the state-compatibility test.
  */
 class CrashDeterminismITCase {
 
