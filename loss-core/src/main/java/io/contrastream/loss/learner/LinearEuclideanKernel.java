@@ -26,6 +26,18 @@ final class LinearEuclideanKernel {
     /** {@code e = W delta}, each component rounded to float once. */
     final float[] diff;
 
+    /**
+     * Scratch for one row of {@code W}. C2 (JDK 17) vectorises {@code y[i] += a * x[i]} but not
+     * {@code y[offset + i] += a * x[i]} when {@code x} and {@code y} are both {@code float[]}: it
+     * cannot rule out that they are one array, whose offset would make the loop carry a dependence.
+     * Copying the row out and back ({@code System.arraycopy}, memory speed) lets every inner loop
+     * index its arrays alike; measured here, about 4x faster per element at 784 inputs.
+     */
+    private final float[] row;
+
+    /** Scratch for the products of one dot product. */
+    private final float[] products;
+
     /** {@code ||delta||} and {@code max |delta_i|} of the last {@link #prepare}. */
     double deltaNorm;
 
@@ -42,6 +54,8 @@ final class LinearEuclideanKernel {
         this.eps = eps;
         this.delta = new float[inputDim];
         this.diff = new float[outputDim];
+        this.row = new float[inputDim];
+        this.products = new float[inputDim];
     }
 
     /**
@@ -86,15 +100,22 @@ final class LinearEuclideanKernel {
 
     /**
      * Computes {@code e = W delta} from the weights at the start of {@code w} (row-major, {@code
-     * [out][in]}) and returns {@code d = sqrt(||e||^2 + eps)}. Each dot product accumulates in
-     * double, as the general path's forward does.
+     * [out][in]}) and returns {@code d = sqrt(||e||^2 + eps)}. Each product is rounded to float (a
+     * vectorised loop) and the products are summed in double, as the general path's forward sums.
      */
     double distance(float[] w) {
         int in = inputDim;
+        float[] r = row;
+        float[] p = products;
+        float[] d = delta;
         double sum = 0;
         float max = 0;
         for (int o = 0; o < outputDim; o++) {
-            float e = (float) dot(w, o * in, delta, in);
+            System.arraycopy(w, o * in, r, 0, in);
+            for (int i = 0; i < in; i++) {
+                p[i] = r[i] * d[i];
+            }
+            float e = (float) sum(p, in);
             diff[o] = e;
             sum += (double) e * e;
             max = Math.max(max, Math.abs(e));
@@ -112,9 +133,15 @@ final class LinearEuclideanKernel {
     void applySgd(float[] w, double k) {
         int in = inputDim;
         float[] d = delta;
+        float[] r = row;
         for (int o = 0; o < outputDim; o++) {
-            float a = (float) (k * diff[o]);
-            axpy(-a, d, w, o * in, in);
+            float a = -(float) (k * diff[o]);
+            int offset = o * in;
+            System.arraycopy(w, offset, r, 0, in);
+            for (int i = 0; i < in; i++) {
+                r[i] += a * d[i];
+            }
+            System.arraycopy(r, 0, w, offset, in);
         }
     }
 
@@ -125,12 +152,13 @@ final class LinearEuclideanKernel {
     void writeGradient(float[] grads, double c) {
         int in = inputDim;
         float[] d = delta;
+        float[] r = row;
         for (int o = 0; o < outputDim; o++) {
             float g = (float) (c * diff[o]);
-            int row = o * in;
             for (int i = 0; i < in; i++) {
-                grads[row + i] = g * d[i];
+                r[i] = g * d[i];
             }
+            System.arraycopy(r, 0, grads, o * in, in);
         }
         int bias = outputDim * in;
         for (int o = 0; o < outputDim; o++) {
@@ -138,18 +166,8 @@ final class LinearEuclideanKernel {
         }
     }
 
-    /** {@code y[offset + i] += a x[i]} for {@code i < n}: the loop shape C2 vectorises. */
-    static void axpy(float a, float[] x, float[] y, int offset, int n) {
-        for (int i = 0; i < n; i++) {
-            y[offset + i] += a * x[i];
-        }
-    }
-
-    /**
-     * {@code w[offset .. offset + n) . x[0 .. n)} in double, with eight independent accumulators:
-     * C2 leaves a float reduction scalar, so independent chains are what keep the FMA units busy.
-     */
-    static double dot(float[] w, int offset, float[] x, int n) {
+    /** {@code values[0 .. n)} summed in double, with eight independent accumulators. */
+    static double sum(float[] values, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -160,18 +178,17 @@ final class LinearEuclideanKernel {
         double s7 = 0;
         int i = 0;
         for (; i + 7 < n; i += 8) {
-            int j = offset + i;
-            s0 += (double) w[j] * x[i];
-            s1 += (double) w[j + 1] * x[i + 1];
-            s2 += (double) w[j + 2] * x[i + 2];
-            s3 += (double) w[j + 3] * x[i + 3];
-            s4 += (double) w[j + 4] * x[i + 4];
-            s5 += (double) w[j + 5] * x[i + 5];
-            s6 += (double) w[j + 6] * x[i + 6];
-            s7 += (double) w[j + 7] * x[i + 7];
+            s0 += values[i];
+            s1 += values[i + 1];
+            s2 += values[i + 2];
+            s3 += values[i + 3];
+            s4 += values[i + 4];
+            s5 += values[i + 5];
+            s6 += values[i + 6];
+            s7 += values[i + 7];
         }
         for (; i < n; i++) {
-            s0 += (double) w[offset + i] * x[i];
+            s0 += values[i];
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
