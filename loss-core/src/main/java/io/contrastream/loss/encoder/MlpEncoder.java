@@ -27,11 +27,23 @@ public final class MlpEncoder implements Encoder {
         private final float[] hidden;
         private final float[] hiddenGrad;
 
-        MlpActivations(int hiddenDim, int outputDim) {
+        /**
+         * Scratch rows for backward. C2 (JDK 17) vectorises {@code y[i] += a * x[i]} but not {@code
+         * y[offset + i] += a * x[i]} over two {@code float[]} it cannot prove distinct, so a row of
+         * the flat gradient (and of {@code W2}) is copied out, updated by same-index loops and
+         * copied back: the same float operations in the same order, so bit-identical results.
+         */
+        private final float[] rowA;
+
+        private final float[] rowB;
+
+        MlpActivations(int inputDim, int hiddenDim, int outputDim) {
             super(outputDim);
             this.hiddenPre = new float[hiddenDim];
             this.hidden = new float[hiddenDim];
             this.hiddenGrad = new float[hiddenDim];
+            this.rowA = new float[Math.max(inputDim, hiddenDim)];
+            this.rowB = new float[hiddenDim];
         }
 
         /** {@code W1 x + b1} of the last forward pass. */
@@ -139,7 +151,7 @@ public final class MlpEncoder implements Encoder {
     /** Returns an {@link MlpActivations}; forward and backward require one. */
     @Override
     public Activations newActivations() {
-        return new MlpActivations(hiddenDim, outputDim);
+        return new MlpActivations(inputDim, hiddenDim, outputDim);
     }
 
     @Override
@@ -168,6 +180,8 @@ public final class MlpEncoder implements Encoder {
         float[] pre = a.hiddenPre;
         float[] hidden = a.hidden;
         float[] dHidden = a.hiddenGrad;
+        float[] gradRow = a.rowA;
+        float[] weightRow = a.rowB;
         int h = hiddenDim;
         for (int j = 0; j < h; j++) {
             dHidden[j] = 0f;
@@ -176,10 +190,13 @@ public final class MlpEncoder implements Encoder {
         for (int o = 0; o < outputDim; o++) {
             float g = gradOutput[o];
             int row = w2 + o * h;
+            System.arraycopy(gradParams, row, gradRow, 0, h);
+            System.arraycopy(params, row, weightRow, 0, h);
             for (int j = 0; j < h; j++) {
-                gradParams[row + j] += g * hidden[j];
-                dHidden[j] += params[row + j] * g;
+                gradRow[j] += g * hidden[j];
+                dHidden[j] += weightRow[j] * g;
             }
+            System.arraycopy(gradRow, 0, gradParams, row, h);
             gradParams[b2 + o] += g;
         }
         // Layer 1, through ReLU (derivative 0 at pre == 0).
@@ -190,9 +207,11 @@ public final class MlpEncoder implements Encoder {
             }
             float d = dHidden[j];
             int row = j * in;
+            System.arraycopy(gradParams, row, gradRow, 0, in);
             for (int i = 0; i < in; i++) {
-                gradParams[row + i] += d * x[i];
+                gradRow[i] += d * x[i];
             }
+            System.arraycopy(gradRow, 0, gradParams, row, in);
             gradParams[b1 + j] += d;
         }
     }

@@ -3,12 +3,15 @@ package io.contrastream.loss.learner;
 import io.contrastream.loss.ContrastiveLoss;
 import io.contrastream.loss.PairLabel;
 import io.contrastream.loss.distance.Distance;
+import io.contrastream.loss.distance.EuclideanDistance;
 import io.contrastream.loss.drift.DriftDetector;
 import io.contrastream.loss.encoder.Activations;
 import io.contrastream.loss.encoder.Encoder;
+import io.contrastream.loss.encoder.LinearEncoder;
 import io.contrastream.loss.eval.PrequentialWindow;
 import io.contrastream.loss.eval.ThresholdCalibrator;
 import io.contrastream.loss.optim.Optimizer;
+import io.contrastream.loss.optim.OptimizerKind;
 import java.util.Arrays;
 
 /**
@@ -39,6 +42,13 @@ import java.util.Arrays;
  *
  * <p>An encoder without parameters (identity) learns only its threshold: its updates count as
  * applied and change nothing else.
+ *
+ * <p>A linear encoder (not normalised) under the Euclidean loss takes a fused path ({@link
+ * LinearEuclideanKernel}): one matrix-vector product on {@code x1 - x2} instead of two forwards and
+ * two backwards, and under plain SGD without weight decay a rank-1 update of {@code W} in one pass
+ * with no gradient buffer and no backup copy when a bound shows the step cannot overflow. Its
+ * results equal the general path's up to float rounding. Because the bias cancels, the fused path
+ * scores a pair whose separate embeddings would overflow float but whose difference does not.
  */
 public final class OnlineLearner {
 
@@ -58,6 +68,30 @@ public final class OnlineLearner {
     private final Activations right;
     private final float[] gradLeft;
     private final float[] gradRight;
+
+    /**
+     * Below this bound on every parameter's magnitude, an SGD step bounded by the same margin
+     * cannot overflow float ({@code Float.MAX_VALUE} is about 3.4e38).
+     */
+    private static final double SAFE_MAGNITUDE = 1e30;
+
+    /** The fused kernel, or null when the configuration needs the general path. */
+    private final LinearEuclideanKernel fused;
+
+    /** Plain SGD without weight decay: the fused path updates {@code W} in place. */
+    private final boolean plainSgd;
+
+    /** Tests set this to run the general path on a configuration that would be fused. */
+    boolean forceGeneralPath;
+
+    /** Whether {@link #scoreUnchecked} took the fused path for the current pair. */
+    private boolean pairFused;
+
+    /**
+     * An upper bound on {@code max |params[i]|}, or NaN when unknown. Kept by the fused SGD path
+     * (grown by each step's bound); any other write to the parameters makes it NaN again.
+     */
+    private double paramBound = Double.NaN;
 
     final ThresholdCalibrator calibrator;
     final DriftDetector drift;
@@ -95,6 +129,16 @@ public final class OnlineLearner {
         this.calibrator = Components.calibrator(config, loss);
         this.drift = Components.driftDetector(config.drift());
         this.window = Components.window(config, loss);
+        if (encoder instanceof LinearEncoder && distance instanceof EuclideanDistance) {
+            this.fused =
+                    new LinearEuclideanKernel(
+                            inputDim, encoder.outputDim(), ((EuclideanDistance) distance).eps());
+        } else {
+            this.fused = null;
+        }
+        this.plainSgd =
+                config.optimizer().kind() == OptimizerKind.SGD
+                        && config.optimizer().weightDecay() == 0.0;
         if (initialise) {
             encoder.initialize(params, config.encoder().init(), config.seed());
         }
@@ -293,9 +337,15 @@ public final class OnlineLearner {
     }
 
     private void scoreUnchecked(float[] x1, float[] x2) {
-        encoder.forward(params, x1, left);
-        encoder.forward(params, x2, right);
-        double value = distance.value(left.output(), right.output());
+        pairFused = fused != null && !forceGeneralPath && fused.prepare(x1, x2);
+        double value;
+        if (pairFused) {
+            value = fused.distance(params);
+        } else {
+            encoder.forward(params, x1, left);
+            encoder.forward(params, x2, right);
+            value = distance.value(left.output(), right.output());
+        }
         result.value = value;
         result.dissimilarity = distance.dissimilarity(value);
         result.similarity = distance.isSimilarity() ? value : Double.NaN;
@@ -315,6 +365,9 @@ public final class OnlineLearner {
         if (params.length == 0) {
             result.gradientNorm = 0;
             return UpdateOutcome.APPLIED;
+        }
+        if (pairFused) {
+            return updateFused(label, value);
         }
         distance.gradient(
                 left.output(),
@@ -338,6 +391,63 @@ public final class OnlineLearner {
                 grads[i] *= scale;
             }
         }
+        return guardedStep();
+    }
+
+    /**
+     * The fused update of a linear encoder under the Euclidean loss, from the {@code e = W delta}
+     * that {@link #scoreUnchecked} left: the gradient is {@code c e delta^T} with {@code c =
+     * (dL/dd) / d}, its norm {@code |c| ||e|| ||delta||}, and clipping scales {@code c}.
+     */
+    private UpdateOutcome updateFused(PairLabel label, double value) {
+        double c = value > 0 ? loss.derivative(label, value) / value : 0.0;
+        double norm = Math.abs(c) * fused.diffNorm * fused.deltaNorm;
+        result.gradientNorm = norm;
+        // The general path forms the gradient in float, where such a norm would have overflowed.
+        if (!(norm <= Float.MAX_VALUE)) {
+            return UpdateOutcome.SKIPPED_NON_FINITE_GRADIENT;
+        }
+        double clip = config.clipNorm();
+        if (clip > 0 && norm > clip) {
+            c *= clip / norm;
+        }
+        if (!plainSgd) {
+            fused.writeGradient(grads, c);
+            return guardedStep();
+        }
+        if (c == 0) {
+            // A zero gradient: SGD moves nothing (the general path subtracts zeros).
+            return UpdateOutcome.APPLIED;
+        }
+        double k = config.optimizer().learningRate() * c;
+        // |W[o][i] - a_o delta_i| <= max|W| + |k| max|e| max|delta|, before rounding.
+        double step = Math.abs(k) * fused.diffMax * fused.deltaMax;
+        if (!(paramBound + step < SAFE_MAGNITUDE)) {
+            paramBound = LinearEuclideanKernel.maxAbs(params);
+        }
+        if (paramBound + step < SAFE_MAGNITUDE) {
+            fused.applySgd(params, k);
+            // Each of the three float roundings on the way adds at most a relative 2^-24.
+            paramBound = (paramBound + step) * (1 + 1e-6);
+            return UpdateOutcome.APPLIED;
+        }
+        // Too close to overflow to argue: copy, step, check and roll back if need be.
+        paramBound = Double.NaN;
+        System.arraycopy(params, 0, backupParams, 0, params.length);
+        fused.applySgd(params, k);
+        if (!allFinite(params)) {
+            System.arraycopy(backupParams, 0, params, 0, params.length);
+            return UpdateOutcome.SKIPPED_NON_FINITE_PARAMETERS;
+        }
+        return UpdateOutcome.APPLIED;
+    }
+
+    /**
+     * One optimiser step on {@link #grads}, rolled back if any parameter or state value became NaN
+     * or infinite: a skipped step leaves both bit-identical.
+     */
+    private UpdateOutcome guardedStep() {
+        paramBound = Double.NaN;
         System.arraycopy(params, 0, backupParams, 0, params.length);
         System.arraycopy(optimizerState, 0, backupState, 0, optimizerState.length);
         optimizer.step(
