@@ -42,9 +42,6 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -561,27 +558,8 @@ class ContrastreamKafkaITCase {
     }
 
     private static void createTopics(Topics t) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (String name : List.of(t.pairs, t.scores, t.metrics, t.alerts, t.deadLetters)) {
-                topics.add(new NewTopic(name, PARTITIONS, (short) 1));
-            }
-            admin.createTopics(topics).all().get();
-            // Wait until every partition has a leader before producing to or reading from it.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            List<String> names = topics.stream().map(NewTopic::name).toList();
-            while (!admin.describeTopics(names).allTopicNames().get().values().stream()
-                    .allMatch(
-                            d ->
-                                    d.partitions().size() == PARTITIONS
-                                            && d.partitions().stream()
-                                                    .allMatch(tp -> tp.leader() != null))) {
-                assertThat(System.nanoTime()).as("topics ready").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
+        kafka.createTopics(
+                PARTITIONS, List.of(t.pairs, t.scores, t.metrics, t.alerts, t.deadLetters));
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

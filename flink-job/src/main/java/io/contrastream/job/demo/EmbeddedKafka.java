@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.PreboundSocketFactoryManager;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -100,7 +103,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
-    /** Creates topics with the given partitions, replication 1. */
+    /**
+     * Creates topics with the given partitions, replication 1, and waits (up to 30 s) until every
+     * partition has a leader, so that producers and consumers can use them at once. Right after
+     * creation the broker may still answer "unknown topic or partition": that is retried.
+     */
     public void createTopics(int partitions, List<String> names) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -111,6 +118,31 @@ public final class EmbeddedKafka implements AutoCloseable {
                                     .toList())
                     .all()
                     .get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!ready(admin, names, partitions)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "topics " + names + " have no leaders after 30 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static boolean ready(Admin admin, List<String> names, int partitions)
+            throws InterruptedException, ExecutionException {
+        try {
+            return admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .allMatch(
+                            d ->
+                                    d.partitions().size() == partitions
+                                            && d.partitions().stream()
+                                                    .allMatch(p -> p.leader() != null));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 

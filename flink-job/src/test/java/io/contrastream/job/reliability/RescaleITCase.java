@@ -45,9 +45,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -346,26 +343,7 @@ class RescaleITCase {
     // ---------------------------------------------------------------- Kafka plumbing
 
     private static void createTopics(List<String> names) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(
-                            names.stream()
-                                    .map(n -> new NewTopic(n, PARTITIONS, (short) 1))
-                                    .toList())
-                    .all()
-                    .get();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!admin.describeTopics(names).allTopicNames().get().values().stream()
-                    .allMatch(
-                            d ->
-                                    d.partitions().size() == PARTITIONS
-                                            && d.partitions().stream()
-                                                    .allMatch(tp -> tp.leader() != null))) {
-                assertThat(System.nanoTime()).as("topics ready").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
+        kafka.createTopics(PARTITIONS, names);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
