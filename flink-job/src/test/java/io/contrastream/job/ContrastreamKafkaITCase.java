@@ -18,15 +18,12 @@ import io.contrastream.schema.WireCodec;
 import io.contrastream.schema.WireFormatException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Future;
@@ -34,24 +31,14 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,17 +70,10 @@ class ContrastreamKafkaITCase {
                             .build());
 
     private static EmbeddedKafka kafka;
-    private static java.nio.file.Path kafkaDir;
     private static String bootstrap;
 
     private static Configuration localhostOnly() {
-        Configuration conf = new Configuration();
-        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        Configuration conf = KafkaTestSupport.loopbackConfiguration();
         conf.set(
                 ConfigOptions.key("metrics.reporter.capture.factory.class")
                         .stringType()
@@ -104,8 +84,8 @@ class ContrastreamKafkaITCase {
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafkaDir = Files.createTempDirectory("contrastream-itcase-kafka");
-        kafka = EmbeddedKafka.start(kafkaDir);
+        // The kit deletes its data directory when the broker closes.
+        kafka = EmbeddedKafka.start(Files.createTempDirectory("contrastream-itcase-kafka"));
         bootstrap = kafka.bootstrapServers();
     }
 
@@ -113,11 +93,6 @@ class ContrastreamKafkaITCase {
     static void stopKafka() throws Exception {
         if (kafka != null) {
             kafka.close();
-        }
-        if (kafkaDir != null && Files.exists(kafkaDir)) { // the kit deletes its own on close
-            try (var paths = Files.walk(kafkaDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
@@ -150,10 +125,16 @@ class ContrastreamKafkaITCase {
         for (int i = 0; i < 400; i++) {
             String model = i % 2 == 0 ? "id-8" : "id-3";
             events.add(
-                    pair("c-" + i, model, model.equals("id-8") ? 8 : 3, label(random, i), random));
+                    KafkaTestSupport.pair(
+                            "c-" + i,
+                            model,
+                            model.equals("id-8") ? 8 : 3,
+                            label(random, i),
+                            random,
+                            1000));
         }
         List<Sent> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(bootstrap)) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
                 acks.add(send(producer, t.pairs, i, wire.encode(events.get(i))));
@@ -333,14 +314,15 @@ class ContrastreamKafkaITCase {
                     model.startsWith("labelled")
                             ? (random.nextBoolean() ? PairLabel.SAME : PairLabel.DIFFERENT)
                             : model.startsWith("mixed") ? label(random, i) : null;
-            PairEvent e = pair("ok-" + i, model, dimOf(model), label, random);
+            PairEvent e =
+                    KafkaTestSupport.pair("ok-" + i, model, dimOf(model), label, random, 1000);
             planned.add(new Sent(0, 0, e.getEventId(), model, null, wire.encode(e)));
             if (i >= 1_000 && i % 31 == 0) {
                 planned.add(badRecord(badIndex++, wire, random));
             }
         }
         List<Sent> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(bootstrap)) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (int i = 0; i < planned.size(); i++) {
                 acks.add(send(producer, topic, i, planned.get(i).bytes));
@@ -361,7 +343,7 @@ class ContrastreamKafkaITCase {
     private static Sent badRecord(int n, Wire wire, SplittableRandom random) {
         String id = "bad-" + n;
         String model = MODELS.get(n % 2); // labelled-8 or mixed-8: 8 features
-        PairEvent good = pair(id, model, 8, PairLabel.SAME, random);
+        PairEvent good = KafkaTestSupport.pair(id, model, 8, PairLabel.SAME, random, 1000);
         switch (n % 8) {
             case 0: // random bytes (0x00 first: neither a marker nor JSON)
                 byte[] noise = new byte[1 + random.nextInt(40)];
@@ -380,7 +362,8 @@ class ContrastreamKafkaITCase {
                 return new Sent(
                         0, 0, id, model, DeadLetterReason.NON_FINITE_FEATURE, wire.encode(good));
             case 4: // a well-formed pair of the wrong dimension for an existing model
-                PairEvent narrow = pair(id, model, 5, PairLabel.DIFFERENT, random);
+                PairEvent narrow =
+                        KafkaTestSupport.pair(id, model, 5, PairLabel.DIFFERENT, random, 1000);
                 return new Sent(
                         0, 0, id, model, DeadLetterReason.DIMENSION_MISMATCH, wire.encode(narrow));
             case 5: // left and right of different lengths
@@ -407,29 +390,6 @@ class ContrastreamKafkaITCase {
     private static PairLabel label(SplittableRandom random, int i) {
         int k = random.nextInt(3);
         return k == 0 ? PairLabel.SAME : k == 1 ? PairLabel.DIFFERENT : null;
-    }
-
-    /** A pair: SAME items are near each other, others independent. */
-    private static PairEvent pair(
-            String id, String model, int dim, PairLabel label, SplittableRandom random) {
-        List<Float> a = new ArrayList<>(dim);
-        List<Float> b = new ArrayList<>(dim);
-        for (int k = 0; k < dim; k++) {
-            float x = (float) random.nextGaussian();
-            a.add(x);
-            b.add(
-                    label == PairLabel.SAME
-                            ? x + (float) (0.1 * random.nextGaussian())
-                            : (float) random.nextGaussian());
-        }
-        return PairEvent.newBuilder()
-                .setEventId(id)
-                .setModel(model)
-                .setLeft(Item.newBuilder().setId(id + "-l").setFeatures(a).build())
-                .setRight(Item.newBuilder().setId(id + "-r").setFeatures(b).build())
-                .setLabel(label)
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(1000)))
-                .build();
     }
 
     // ---------------------------------------------------------------- the reference loss
@@ -562,17 +522,6 @@ class ContrastreamKafkaITCase {
                 PARTITIONS, List.of(t.pairs, t.scores, t.metrics, t.alerts, t.deadLetters));
     }
 
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        // One request in flight: on a loaded machine a retried first batch of a new topic was
-        // overtaken by later ones and then refused for ever (OutOfOrderSequenceException).
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     /** Record {@code i} goes to partition {@code i % 2}: both partitions hold every model. */
     private static Future<RecordMetadata> send(
             KafkaProducer<byte[], byte[]> producer, String topic, int i, byte[] value) {
@@ -582,29 +531,9 @@ class ContrastreamKafkaITCase {
     /** Every committed record of {@code topic}, decoded, read up to the end. */
     private static <T extends SpecificRecord> List<T> readAll(
             String topic, Wire wire, Class<T> type) throws WireFormatException {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<T> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            // In read_committed the end offsets are the last stable offsets: no open transaction
-            // may remain once the job has finished.
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(wire.decode(r.value(), type));
-                }
-            }
+        for (byte[] value : KafkaTestSupport.readCommitted(bootstrap, topic, PARTITIONS)) {
+            out.add(wire.decode(value, type));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.contrastream.job.ContrastreamJob;
 import io.contrastream.job.JobEnvironment;
 import io.contrastream.job.JobSettings;
+import io.contrastream.job.KafkaTestSupport;
 import io.contrastream.job.cli.ModelOptions;
 import io.contrastream.job.demo.EmbeddedKafka;
 import io.contrastream.job.io.SourceInfo;
@@ -13,40 +14,28 @@ import io.contrastream.job.io.kafka.KafkaInput;
 import io.contrastream.job.io.kafka.KafkaOutputs;
 import io.contrastream.job.model.RawRecord;
 import io.contrastream.job.model.RawRecordSerializer;
-import io.contrastream.schema.Item;
 import io.contrastream.schema.LossMetrics;
 import io.contrastream.schema.PairEvent;
 import io.contrastream.schema.PairLabel;
 import io.contrastream.schema.PairScore;
 import io.contrastream.schema.WireCodec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -54,16 +43,6 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,24 +121,17 @@ class CrashDeterminismITCase {
                             .build());
 
     private static EmbeddedKafka kafka;
-    private static Path kafkaDir;
     private static String bootstrap;
 
     private static Configuration localhostOnly() {
-        Configuration conf = new Configuration();
-        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        Configuration conf = KafkaTestSupport.loopbackConfiguration();
         return conf;
     }
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafkaDir = Files.createTempDirectory("contrastream-crash-kafka");
-        kafka = EmbeddedKafka.start(kafkaDir);
+        // The kit deletes its data directory when the broker closes.
+        kafka = EmbeddedKafka.start(Files.createTempDirectory("contrastream-crash-kafka"));
         bootstrap = kafka.bootstrapServers();
     }
 
@@ -167,11 +139,6 @@ class CrashDeterminismITCase {
     static void stopKafka() throws Exception {
         if (kafka != null) {
             kafka.close();
-        }
-        if (kafkaDir != null && Files.exists(kafkaDir)) {
-            try (var paths = Files.walk(kafkaDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
@@ -241,8 +208,8 @@ class CrashDeterminismITCase {
         // Same values, to the bit, in the same order per model.
         assertThat(crashed.scores.keySet()).isEqualTo(clean.scores.keySet());
         for (String model : MODELS) {
-            List<String> a = base64(clean.scores.get(model));
-            List<String> b = base64(crashed.scores.get(model));
+            List<String> a = KafkaTestSupport.base64(clean.scores.get(model));
+            List<String> b = KafkaTestSupport.base64(crashed.scores.get(model));
             assertThat(b).as("committed scores of %s, byte for byte", model).isEqualTo(a);
         }
         assertThat(base64Map(crashed.metrics))
@@ -251,8 +218,8 @@ class CrashDeterminismITCase {
 
         // The final models: the probes' distances (double bits) and the final parameter norms.
         for (String model : MODELS) {
-            List<PairScore> a = decodeScores(clean.scores.get(model));
-            List<PairScore> b = decodeScores(crashed.scores.get(model));
+            List<PairScore> a = KafkaTestSupport.decodeScores(clean.scores.get(model));
+            List<PairScore> b = KafkaTestSupport.decodeScores(crashed.scores.get(model));
             List<PairScore> probesA = a.subList(a.size() - PROBES, a.size());
             List<PairScore> probesB = b.subList(b.size() - PROBES, b.size());
             long version = probesA.get(0).getModelVersion();
@@ -273,7 +240,7 @@ class CrashDeterminismITCase {
                     .isEqualTo(Double.doubleToRawLongBits(lastA.getParameterNorm()));
         }
         // The probes discriminate: the models moved while training.
-        PairScore firstA = decodeScores(clean.scores.get("m-a")).get(0);
+        PairScore firstA = KafkaTestSupport.decodeScores(clean.scores.get("m-a")).get(0);
         assertThat(firstA.getModelVersion()).isZero();
     }
 
@@ -438,56 +405,23 @@ class CrashDeterminismITCase {
             left[k]--;
             remaining--;
             PairLabel label = random.nextBoolean() ? PairLabel.SAME : PairLabel.DIFFERENT;
-            events.add(pair("train-" + n++, MODELS.get(k), label, random));
+            events.add(
+                    KafkaTestSupport.pair(
+                            "train-" + n++, MODELS.get(k), DIM, label, random, 100_000));
         }
         for (String model : MODELS) {
             for (int i = 0; i < PROBES; i++) {
-                events.add(pair("probe-" + model + "-" + i, model, null, random));
+                events.add(
+                        KafkaTestSupport.pair(
+                                "probe-" + model + "-" + i, model, DIM, null, random, 100_000));
             }
         }
         return events;
     }
 
-    private static PairEvent pair(String id, String model, PairLabel label, SplittableRandom r) {
-        List<Float> a = new ArrayList<>(DIM);
-        List<Float> b = new ArrayList<>(DIM);
-        for (int k = 0; k < DIM; k++) {
-            float x = (float) r.nextGaussian();
-            a.add(x);
-            b.add(
-                    label == PairLabel.SAME
-                            ? x + (float) (0.1 * r.nextGaussian())
-                            : (float) r.nextGaussian());
-        }
-        return PairEvent.newBuilder()
-                .setEventId(id)
-                .setModel(model)
-                .setLeft(Item.newBuilder().setId(id + "-l").setFeatures(a).build())
-                .setRight(Item.newBuilder().setId(id + "-r").setFeatures(b).build())
-                .setLabel(label)
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + r.nextInt(100_000)))
-                .build();
-    }
-
     /** Each model's pairs go to one partition (keyed by model), so a model's order is defined. */
     private static void produce(String topic, List<PairEvent> events) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
-            for (PairEvent e : events) {
-                int partition = MODELS.indexOf(e.getModel()) % PARTITIONS;
-                acks.add(
-                        producer.send(
-                                new ProducerRecord<>(
-                                        topic,
-                                        partition,
-                                        e.getModel().getBytes(StandardCharsets.UTF_8),
-                                        WireCodec.forType(PairEvent.class).encode(e))));
-            }
-            producer.flush();
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get();
-            }
-        }
+        KafkaTestSupport.produceByModel(bootstrap, topic, events, MODELS, PARTITIONS);
     }
 
     // ---------------------------------------------------------------- Kafka plumbing
@@ -496,69 +430,21 @@ class CrashDeterminismITCase {
         kafka.createTopics(PARTITIONS, names);
     }
 
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     /**
      * Every committed record of {@code topic}, by key (the model), in partition order: a model's
      * records are in one partition, written by one sink subtask, so this is the job's order.
      */
     private static Map<String, List<byte[]>> readAll(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Map<String, List<byte[]>> out = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(r.value());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<PairScore> decodeScores(List<byte[]> records) throws Exception {
-        List<PairScore> out = new ArrayList<>();
-        for (byte[] b : records) {
-            out.add(WireCodec.forType(PairScore.class).decode(b));
-        }
-        return out;
+        return KafkaTestSupport.readCommittedByKey(bootstrap, topic, PARTITIONS);
     }
 
     private static LossMetrics last(List<byte[]> records) throws Exception {
         return WireCodec.forType(LossMetrics.class).decode(records.get(records.size() - 1));
     }
 
-    private static List<String> base64(List<byte[]> records) {
-        List<String> out = new ArrayList<>(records.size());
-        for (byte[] b : records) {
-            out.add(Base64.getEncoder().encodeToString(b));
-        }
-        return out;
-    }
-
     private static Map<String, List<String>> base64Map(Map<String, List<byte[]>> byKey) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        byKey.forEach((k, v) -> out.put(k, base64(v)));
+        byKey.forEach((k, v) -> out.put(k, KafkaTestSupport.base64(v)));
         return out;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.contrastream.job.ContrastreamJob;
 import io.contrastream.job.JobEnvironment;
 import io.contrastream.job.JobSettings;
+import io.contrastream.job.KafkaTestSupport;
 import io.contrastream.job.cli.ModelOptions;
 import io.contrastream.job.demo.EmbeddedKafka;
 import io.contrastream.job.io.SourceInfo;
@@ -12,49 +13,29 @@ import io.contrastream.job.io.kafka.KafkaClientProperties;
 import io.contrastream.job.io.kafka.KafkaInput;
 import io.contrastream.job.io.kafka.KafkaOutputs;
 import io.contrastream.job.model.RawRecord;
-import io.contrastream.schema.Item;
 import io.contrastream.schema.PairEvent;
 import io.contrastream.schema.PairLabel;
 import io.contrastream.schema.PairScore;
 import io.contrastream.schema.WireCodec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,24 +82,17 @@ class RescaleITCase {
                             .build());
 
     private static EmbeddedKafka kafka;
-    private static Path kafkaDir;
     private static String bootstrap;
 
     private static Configuration localhostOnly() {
-        Configuration conf = new Configuration();
-        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        Configuration conf = KafkaTestSupport.loopbackConfiguration();
         return conf;
     }
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafkaDir = Files.createTempDirectory("contrastream-rescale-kafka");
-        kafka = EmbeddedKafka.start(kafkaDir);
+        // The kit deletes its data directory when the broker closes.
+        kafka = EmbeddedKafka.start(Files.createTempDirectory("contrastream-rescale-kafka"));
         bootstrap = kafka.bootstrapServers();
     }
 
@@ -126,11 +100,6 @@ class RescaleITCase {
     static void stopKafka() throws Exception {
         if (kafka != null) {
             kafka.close();
-        }
-        if (kafkaDir != null && Files.exists(kafkaDir)) {
-            try (var paths = Files.walk(kafkaDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
@@ -205,13 +174,13 @@ class RescaleITCase {
         assertThat(ids).hasSize(events.size());
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         for (String model : MODELS) {
-            List<String> a = base64(expected.get(model));
-            List<String> b = base64(actual.get(model));
+            List<String> a = KafkaTestSupport.base64(expected.get(model));
+            List<String> b = KafkaTestSupport.base64(actual.get(model));
             assertThat(b)
                     .as("scores of %s after 2 -> 1 -> 3 on %s, byte for byte", model, backend)
                     .isEqualTo(a);
             // The restores continued the models: versions keep growing across the phase borders.
-            List<PairScore> scores = decodeScores(actual.get(model));
+            List<PairScore> scores = KafkaTestSupport.decodeScores(actual.get(model));
             assertThat(scores.get(scores.size() - 1).getModelVersion())
                     .isGreaterThan(LABELLED_PER_MODEL / 2);
         }
@@ -293,51 +262,14 @@ class RescaleITCase {
             String model = MODELS.get(random.nextInt(MODELS.size()));
             int k = random.nextInt(5);
             PairLabel label = k < 2 ? PairLabel.SAME : k < 4 ? PairLabel.DIFFERENT : null;
-            events.add(pair("e-" + n, model, label, random));
+            events.add(KafkaTestSupport.pair("e-" + n, model, DIM, label, random, 100_000));
         }
         return events;
     }
 
-    private static PairEvent pair(String id, String model, PairLabel label, SplittableRandom r) {
-        List<Float> a = new ArrayList<>(DIM);
-        List<Float> b = new ArrayList<>(DIM);
-        for (int k = 0; k < DIM; k++) {
-            float x = (float) r.nextGaussian();
-            a.add(x);
-            b.add(
-                    label == PairLabel.SAME
-                            ? x + (float) (0.1 * r.nextGaussian())
-                            : (float) r.nextGaussian());
-        }
-        return PairEvent.newBuilder()
-                .setEventId(id)
-                .setModel(model)
-                .setLeft(Item.newBuilder().setId(id + "-l").setFeatures(a).build())
-                .setRight(Item.newBuilder().setId(id + "-r").setFeatures(b).build())
-                .setLabel(label)
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + r.nextInt(100_000)))
-                .build();
-    }
-
     /** Each model's pairs go to one partition (keyed by model), so a model's order is defined. */
     private static void produce(String topic, List<PairEvent> events) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
-            for (PairEvent e : events) {
-                int partition = MODELS.indexOf(e.getModel()) % PARTITIONS;
-                acks.add(
-                        producer.send(
-                                new ProducerRecord<>(
-                                        topic,
-                                        partition,
-                                        e.getModel().getBytes(StandardCharsets.UTF_8),
-                                        WireCodec.forType(PairEvent.class).encode(e))));
-            }
-            producer.flush();
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get();
-            }
-        }
+        KafkaTestSupport.produceByModel(bootstrap, topic, events, MODELS, PARTITIONS);
     }
 
     // ---------------------------------------------------------------- Kafka plumbing
@@ -346,59 +278,11 @@ class RescaleITCase {
         kafka.createTopics(PARTITIONS, names);
     }
 
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     /**
      * Every committed record of {@code topic}, by key (the model), in partition order: a model's
      * records are in one partition, written by one sink subtask, so this is the job's order.
      */
     private static Map<String, List<byte[]>> readAll(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Map<String, List<byte[]>> out = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(r.value());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<PairScore> decodeScores(List<byte[]> records) throws Exception {
-        List<PairScore> out = new ArrayList<>();
-        for (byte[] b : records) {
-            out.add(WireCodec.forType(PairScore.class).decode(b));
-        }
-        return out;
-    }
-
-    private static List<String> base64(List<byte[]> records) {
-        List<String> out = new ArrayList<>(records.size());
-        for (byte[] b : records) {
-            out.add(Base64.getEncoder().encodeToString(b));
-        }
-        return out;
+        return KafkaTestSupport.readCommittedByKey(bootstrap, topic, PARTITIONS);
     }
 }
