@@ -6,16 +6,18 @@ import java.util.List;
 
 /**
  * The records committed as golden binaries under {@code src/test/resources/golden/}, one per wire
- * type, written with version 1 of each schema. Values are exact in binary (no rounding), and
- * nullable fields are mixed between set and null so that both union branches are on disk.
+ * type and schema version: {@code <type>-v1.bin} written with version 1 of each schema, and {@code
+ * <type>-v2.bin} for the types that have a version 2 (ChangeAlert, DeadLetter), with a value only
+ * version 2 can hold. Values are exact in binary (no rounding), and nullable fields are mixed
+ * between set and null so that both union branches are on disk.
  *
  * <p>Changing a value here does not change the committed files; {@link GoldenFilesTest} would then
  * fail, which is the point: old bytes must keep decoding to the same values.
  */
 final class GoldenRecords {
 
-    /** Version of the schemas the committed golden files were written with. */
-    static final int VERSION = 1;
+    /** Newest schema version any golden file was written with. */
+    static final int VERSION = 2;
 
     static final Instant EVENT_TIME = Instant.parse("2024-05-01T12:34:56.789Z");
 
@@ -102,6 +104,31 @@ final class GoldenRecords {
                 .setOriginal(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 0x00, (byte) 0xFF}))
                 .setModel("digits")
                 .setEventTime(Instant.parse("2024-05-01T12:35:00Z"))
+                .build();
+    }
+
+    /** Version 2 of ChangeAlert: the UPDATES_SKIPPED kind, about a model (no pair fields). */
+    static ChangeAlert changeAlertV2() {
+        return ChangeAlert.newBuilder()
+                .setAlertId("digits/7")
+                .setKind(AlertKind.UPDATES_SKIPPED)
+                .setModel("digits")
+                .setEventId(null)
+                .setLeftId(null)
+                .setRightId(null)
+                .setDistance(null)
+                .setThreshold(null)
+                .setModelVersion(12L)
+                .setEventTime(EVENT_TIME)
+                .setDetail("3 of 8 labelled updates skipped in this metrics window")
+                .build();
+    }
+
+    /** Version 2 of DeadLetter: the DUPLICATE_EVENT reason. */
+    static DeadLetter deadLetterV2() {
+        return DeadLetter.newBuilder(deadLetter())
+                .setReason(DeadLetterReason.DUPLICATE_EVENT)
+                .setMessage("event_id 'golden-pe-1' was already accepted by model 'digits'")
                 .build();
     }
 

@@ -72,8 +72,9 @@ class JsonGoldenFilesTest {
         T decoded = JsonCodec.forType(type).decode(golden(kebabType));
 
         assertThat(decoded).isEqualTo(expected);
-        assertThat(WireCodec.forType(type).encode(decoded))
-                .isEqualTo(TestResources.golden(kebabType, GoldenRecords.VERSION));
+        // The JSON lines hold the version 1 records: the same values as the v1 Avro binaries.
+        assertThat(decoded)
+                .isEqualTo(WireCodec.forType(type).decode(TestResources.golden(kebabType, 1)));
     }
 
     private static byte[] golden(String kebabType) {

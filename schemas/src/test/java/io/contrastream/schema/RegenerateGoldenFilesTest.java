@@ -9,8 +9,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Writes the golden binaries of {@link GoldenRecords} with the current schemas. Not run by default.
- * After adding schema version N (and setting {@link GoldenRecords#VERSION} to N), run from {@code
- * schemas/}:
+ * After adding schema version N of a type (a record for it in {@link GoldenRecords}, written here
+ * with that version number), run from {@code schemas/}:
  *
  * <pre>
  * mvn -q test -Dtest=RegenerateGoldenFilesTest -Dcontrastream.regenerateGolden=true
@@ -27,16 +27,16 @@ class RegenerateGoldenFilesTest {
     @Test
     void writeMissingGoldenFiles() throws IOException {
         Files.createDirectories(GOLDEN);
-        write("pair-event", PairEvent.class, GoldenRecords.pairEvent());
-        write("pair-score", PairScore.class, GoldenRecords.pairScore());
-        write("loss-metrics", LossMetrics.class, GoldenRecords.lossMetrics());
-        write("change-alert", ChangeAlert.class, GoldenRecords.changeAlert());
-        write("dead-letter", DeadLetter.class, GoldenRecords.deadLetter());
+        write("pair-event", 1, PairEvent.class, GoldenRecords.pairEvent());
+        write("pair-score", 1, PairScore.class, GoldenRecords.pairScore());
+        write("loss-metrics", 1, LossMetrics.class, GoldenRecords.lossMetrics());
+        write("change-alert", 2, ChangeAlert.class, GoldenRecords.changeAlertV2());
+        write("dead-letter", 2, DeadLetter.class, GoldenRecords.deadLetterV2());
     }
 
-    private static <T extends SpecificRecord> void write(String kebab, Class<T> type, T record)
-            throws IOException {
-        Path file = GOLDEN.resolve(GoldenRecords.fileName(kebab, GoldenRecords.VERSION));
+    private static <T extends SpecificRecord> void write(
+            String kebab, int version, Class<T> type, T record) throws IOException {
+        Path file = GOLDEN.resolve(GoldenRecords.fileName(kebab, version));
         if (Files.exists(file)) {
             System.out.println("kept " + file);
             return;
