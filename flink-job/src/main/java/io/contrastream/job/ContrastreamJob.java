@@ -46,6 +46,7 @@ public final class ContrastreamJob {
                                 new DecodeFunction(
                                         settings.format(),
                                         settings.maxFeatures(),
+                                        settings.maxEventTimeAhead(),
                                         settings.source()))
                         .uid(DECODE_UID)
                         .name("decode and validate")

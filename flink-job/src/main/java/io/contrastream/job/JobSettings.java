@@ -11,14 +11,23 @@ import java.io.Serializable;
  * @param trainer the trainer and model settings
  * @param format the wire format of the input
  * @param maxFeatures the most values an item may have (>= 1); larger items are dead-lettered
+ * @param maxEventTimeAhead how far, in ms, an event time may lie ahead of the engine's clock (>=
+ *     0); later ones are dead-lettered BAD_TIMESTAMP
  * @param source where the input comes from, for dead letters
  */
 public record JobSettings(
-        TrainerSettings trainer, WireFormat format, int maxFeatures, SourceInfo source)
+        TrainerSettings trainer,
+        WireFormat format,
+        int maxFeatures,
+        long maxEventTimeAhead,
+        SourceInfo source)
         implements Serializable {
 
     /** Default for {@code --max-features}: 65,536 values per item. */
     public static final int DEFAULT_MAX_FEATURES = 65_536;
+
+    /** Default for {@code --max-event-time-ahead}: one day, in ms (clock skew plus slack). */
+    public static final long DEFAULT_MAX_EVENT_TIME_AHEAD = 86_400_000L;
 
     /** Validates the settings. */
     public JobSettings {
@@ -27,6 +36,10 @@ public record JobSettings(
         }
         if (maxFeatures < 1) {
             throw new IllegalArgumentException("max-features must be >= 1, got " + maxFeatures);
+        }
+        if (maxEventTimeAhead < 0) {
+            throw new IllegalArgumentException(
+                    "max-event-time-ahead must be >= 0 ms, got " + maxEventTimeAhead);
         }
     }
 }

@@ -167,6 +167,15 @@ public final class ModelOptions {
     int maxFeatures;
 
     @Option(
+            names = "--max-event-time-ahead",
+            defaultValue = "86400000",
+            description =
+                    "Milliseconds an event time may lie ahead of this machine's clock, one day by"
+                            + " default; later ones are dead-lettered BAD_TIMESTAMP, as are times"
+                            + " before 1970 (default: ${DEFAULT-VALUE}).")
+    long maxEventTimeAhead;
+
+    @Option(
             names = "--format",
             defaultValue = "avro",
             converter = LowerEnum.WireFormats.class,
@@ -221,7 +230,7 @@ public final class ModelOptions {
 
     /** The topology settings for input from {@code source}. */
     public JobSettings settings(SourceInfo source) {
-        return new JobSettings(trainer(), format, maxFeatures, source);
+        return new JobSettings(trainer(), format, maxFeatures, maxEventTimeAhead, source);
     }
 
     /** {@code --parallelism}. */

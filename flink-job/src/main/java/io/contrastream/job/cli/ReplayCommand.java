@@ -312,6 +312,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     model.trainer(),
                     WireFormat.JSON,
                     model.maxFeatures,
+                    model.maxEventTimeAhead,
                     SourceInfo.file(input.toAbsolutePath().toString()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

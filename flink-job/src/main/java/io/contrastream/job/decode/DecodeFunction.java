@@ -22,20 +22,25 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, PairRecord>
 
     private final WireFormat format;
     private final int maxFeatures;
+    private final long maxEventTimeAhead;
     private final SourceInfo source;
 
     private transient PairDecoder decoder;
     private transient Counter deadLetters;
 
-    public DecodeFunction(WireFormat format, int maxFeatures, SourceInfo source) {
+    public DecodeFunction(
+            WireFormat format, int maxFeatures, long maxEventTimeAhead, SourceInfo source) {
         this.format = format;
         this.maxFeatures = maxFeatures;
+        this.maxEventTimeAhead = maxEventTimeAhead;
         this.source = source;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        decoder = new PairDecoder(format, maxFeatures, source, JsonEvents.reader(format));
+        decoder =
+                new PairDecoder(
+                        format, maxFeatures, maxEventTimeAhead, source, JsonEvents.reader(format));
         deadLetters =
                 getRuntimeContext()
                         .getMetricGroup()

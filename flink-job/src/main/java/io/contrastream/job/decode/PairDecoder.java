@@ -23,15 +23,22 @@ import java.util.List;
  *   <li>EMPTY_MODEL, EMPTY_ID: the model, the event id or an item id is empty;
  *   <li>EMPTY_FEATURES, TOO_MANY_FEATURES (more than {@code maxFeatures}),
  *       LEFT_RIGHT_DIMENSION_MISMATCH, NON_FINITE_FEATURE (naming side and index);
- *   <li>BAD_TIMESTAMP: an event time before 1970.
+ *   <li>BAD_TIMESTAMP: an event time before 1970, or more than {@code maxEventTimeAhead} ms ahead
+ *       of the engine's clock (a producer's clock far in the future, or a corrupted field). Times
+ *       in the past are otherwise accepted: replaying an archive is legitimate.
  * </ul>
  *
- * Not thread-safe (the codecs reuse buffers): one decoder per operator instance.
+ * <p>The future bound compares with the processing time passed to {@link #decode}, so whether a
+ * record a little under the bound is accepted depends on when it is decoded; with the default of
+ * one day this matters only for records that are wrong anyway.
+ *
+ * <p>Not thread-safe (the codecs reuse buffers): one decoder per operator instance.
  */
 public final class PairDecoder {
 
     private final WireFormat format;
     private final int maxFeatures;
+    private final long maxEventTimeAhead;
     private final SourceInfo source;
     private final WireCodec<PairEvent> avro;
     private final EventReader json;
@@ -44,14 +51,26 @@ public final class PairDecoder {
     }
 
     /**
+     * @param maxFeatures the most values an item may have (>= 1)
+     * @param maxEventTimeAhead how far, in ms, an event time may lie ahead of the clock (>= 0)
      * @param json the JSON reader, used when {@code format} is JSON (may be null otherwise)
      */
-    public PairDecoder(WireFormat format, int maxFeatures, SourceInfo source, EventReader json) {
+    public PairDecoder(
+            WireFormat format,
+            int maxFeatures,
+            long maxEventTimeAhead,
+            SourceInfo source,
+            EventReader json) {
         if (maxFeatures < 1) {
             throw new IllegalArgumentException("max-features must be >= 1, got " + maxFeatures);
         }
+        if (maxEventTimeAhead < 0) {
+            throw new IllegalArgumentException(
+                    "max-event-time-ahead must be >= 0 ms, got " + maxEventTimeAhead);
+        }
         this.format = format;
         this.maxFeatures = maxFeatures;
+        this.maxEventTimeAhead = maxEventTimeAhead;
         this.source = source;
         this.avro = format == WireFormat.AVRO ? WireCodec.forType(PairEvent.class) : null;
         this.json = json;
@@ -132,6 +151,19 @@ public final class PairDecoder {
             return refuse(
                     DeadLetterReason.BAD_TIMESTAMP,
                     "event_time " + eventTime + " is before 1970",
+                    raw,
+                    model,
+                    now);
+        }
+        if (now >= 0 && eventTime - now > maxEventTimeAhead) {
+            return refuse(
+                    DeadLetterReason.BAD_TIMESTAMP,
+                    "event_time "
+                            + event.getEventTime()
+                            + " is "
+                            + (eventTime - now)
+                            + " ms ahead of the engine's clock, more than max-event-time-ahead "
+                            + maxEventTimeAhead,
                     raw,
                     model,
                     now);
