@@ -159,6 +159,15 @@ public final class ModelOptions {
     long metricsEvery;
 
     @Option(
+            names = "--dedupe-window",
+            defaultValue = "1024",
+            description =
+                    "Event ids each model remembers: a pair whose event_id is among its model's"
+                            + " last N accepted ones is dead-lettered DUPLICATE_EVENT and trains"
+                            + " nothing; 0 turns the check off (default: ${DEFAULT-VALUE}).")
+    int dedupeWindow;
+
+    @Option(
             names = "--max-features",
             defaultValue = "65536",
             description =
@@ -225,7 +234,7 @@ public final class ModelOptions {
                         .positiveClass(alertMode.positiveClass())
                         .drift(driftPolicy())
                         .build();
-        return new TrainerSettings(learner, alertMode, warmup, metricsEvery);
+        return new TrainerSettings(learner, alertMode, warmup, metricsEvery, dedupeWindow);
     }
 
     /** The topology settings for input from {@code source}. */

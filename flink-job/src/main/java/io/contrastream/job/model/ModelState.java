@@ -5,8 +5,9 @@ import io.contrastream.loss.learner.OnlineLearner;
 /**
  * What the trainer keeps per model key: the learner (parameters, optimiser state, calibrator, drift
  * detector, metrics window, counters) and the engine's own bookkeeping around it: the event times
- * spanned by the open metrics window and the number of alerts raised, which makes alert ids unique
- * and stable across restarts. Serialised by {@link ModelStateSerializer}.
+ * spanned by the open metrics window, the number of alerts raised, which makes alert ids unique and
+ * stable across restarts, and the {@link RecentEventIds} it accepted, which refuse a repeated
+ * event. Serialised by {@link ModelStateSerializer}.
  */
 public final class ModelState {
 
@@ -17,17 +18,24 @@ public final class ModelState {
     private long windowStart;
     private long windowEnd;
     private long alerts;
+    private RecentEventIds recentEventIds;
 
-    /** A new model's state around a new learner. */
-    public ModelState(OnlineLearner learner) {
-        this(learner, NO_TIME, NO_TIME, 0);
+    /** A new model's state around a new learner, remembering its last {@code dedupeWindow} ids. */
+    public ModelState(OnlineLearner learner, int dedupeWindow) {
+        this(learner, NO_TIME, NO_TIME, 0, new RecentEventIds(dedupeWindow));
     }
 
-    ModelState(OnlineLearner learner, long windowStart, long windowEnd, long alerts) {
+    ModelState(
+            OnlineLearner learner,
+            long windowStart,
+            long windowEnd,
+            long alerts,
+            RecentEventIds recentEventIds) {
         this.learner = learner;
         this.windowStart = windowStart;
         this.windowEnd = windowEnd;
         this.alerts = alerts;
+        this.recentEventIds = recentEventIds;
     }
 
     public OnlineLearner learner() {
@@ -65,6 +73,23 @@ public final class ModelState {
     /** Alerts raised so far by this model. */
     public long alerts() {
         return alerts;
+    }
+
+    /**
+     * The ids this model accepted most recently, in a window of {@code dedupeWindow}: a state
+     * restored from another setting (or from format 1, which kept none) is resized here, keeping
+     * its newest ids.
+     */
+    public RecentEventIds recentEventIds(int dedupeWindow) {
+        if (recentEventIds.capacity() != dedupeWindow) {
+            recentEventIds = recentEventIds.resized(dedupeWindow);
+        }
+        return recentEventIds;
+    }
+
+    /** The ids as stored, whatever their window. */
+    RecentEventIds recentEventIds() {
+        return recentEventIds;
     }
 
     /** Counts one more alert and returns its 1-based number. */

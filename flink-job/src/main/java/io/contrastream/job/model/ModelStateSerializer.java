@@ -15,8 +15,10 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Layout: {@code int} format version ({@value #FORMAT}), {@code long} window start, {@code long}
  * window end, {@code long} alerts, {@code int} length, then that many bytes of {@link LearnerState}
- * (which carries its own magic and version). The length prefix lets Flink copy a value without
- * understanding it.
+ * (which carries its own magic and version); since format 2, then {@code int} dedupe-window
+ * capacity, {@code int} count and that many {@code long} event-id fingerprints, oldest first. The
+ * length prefixes let Flink copy a value without understanding it. Format 1 is read as a state that
+ * remembers no event ids.
  *
  * <p>Versions: the serializer's snapshot records {@link Snapshot#VERSION}. Restoring state written
  * by a newer snapshot version is declared incompatible, so a job refuses to start on state it
@@ -28,7 +30,10 @@ public final class ModelStateSerializer extends TypeSerializerSingleton<ModelSta
     private static final long serialVersionUID = 1L;
 
     /** The value format this serializer writes and the newest it reads. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+
+    /** The largest dedupe window a value may declare (a guard against corrupt lengths). */
+    private static final int MAX_WINDOW = 1 << 24;
 
     /** The one instance. */
     public static final ModelStateSerializer INSTANCE = new ModelStateSerializer();
@@ -55,7 +60,9 @@ public final class ModelStateSerializer extends TypeSerializerSingleton<ModelSta
                     LearnerState.fromBytes(LearnerState.toBytes(from.learner())),
                     from.windowStart(),
                     from.windowEnd(),
-                    from.alerts());
+                    from.alerts(),
+                    RecentEventIds.of(
+                            from.recentEventIds().capacity(), from.recentEventIds().toArray()));
         } catch (IOException e) {
             throw new IllegalStateException("a model state did not survive its own copy", e);
         }
@@ -80,6 +87,13 @@ public final class ModelStateSerializer extends TypeSerializerSingleton<ModelSta
         out.writeLong(state.alerts());
         out.writeInt(learner.length);
         out.write(learner);
+        RecentEventIds ids = state.recentEventIds();
+        out.writeInt(ids.capacity());
+        long[] fingerprints = ids.toArray();
+        out.writeInt(fingerprints.length);
+        for (long f : fingerprints) {
+            out.writeLong(f);
+        }
     }
 
     @Override
@@ -95,7 +109,16 @@ public final class ModelStateSerializer extends TypeSerializerSingleton<ModelSta
         byte[] bytes = new byte[checkedLength(in.readInt())];
         in.readFully(bytes);
         OnlineLearner learner = LearnerState.fromBytes(bytes);
-        return new ModelState(learner, windowStart, windowEnd, alerts);
+        RecentEventIds ids = new RecentEventIds(0);
+        if (format >= 2) {
+            int capacity = checkedWindow(in.readInt());
+            long[] fingerprints = new long[checkedCount(in.readInt(), capacity)];
+            for (int k = 0; k < fingerprints.length; k++) {
+                fingerprints[k] = in.readLong();
+            }
+            ids = RecentEventIds.of(capacity, fingerprints);
+        }
+        return new ModelState(learner, windowStart, windowEnd, alerts, ids);
     }
 
     @Override
@@ -113,6 +136,27 @@ public final class ModelStateSerializer extends TypeSerializerSingleton<ModelSta
         int length = checkedLength(source.readInt());
         target.writeInt(length);
         target.write(source, length);
+        if (format >= 2) {
+            int capacity = checkedWindow(source.readInt());
+            target.writeInt(capacity);
+            int count = checkedCount(source.readInt(), capacity);
+            target.writeInt(count);
+            target.write(source, count * Long.BYTES);
+        }
+    }
+
+    private static int checkedWindow(int capacity) throws IOException {
+        if (capacity < 0 || capacity > MAX_WINDOW) {
+            throw new IOException("dedupe window " + capacity + " outside 0.." + MAX_WINDOW);
+        }
+        return capacity;
+    }
+
+    private static int checkedCount(int count, int capacity) throws IOException {
+        if (count < 0 || count > capacity) {
+            throw new IOException(count + " event ids in a window of " + capacity);
+        }
+        return count;
     }
 
     private static int checkedLength(int length) throws IOException {
@@ -127,11 +171,15 @@ public final class ModelStateSerializer extends TypeSerializerSingleton<ModelSta
         return new Snapshot();
     }
 
-    /** The serializer's snapshot: no configuration, a version. Version 1 reads value format 1. */
+    /**
+     * The serializer's snapshot: no configuration, a version. Version 1 wrote value format 1;
+     * version 2 writes format 2 and reads both (each value carries its format), so state of either
+     * version restores as is.
+     */
     public static final class Snapshot implements TypeSerializerSnapshot<ModelState> {
 
         /** The snapshot version this engine writes and the newest it understands. */
-        public static final int VERSION = 1;
+        public static final int VERSION = 2;
 
         private int readVersion = VERSION;
 

@@ -6,6 +6,7 @@ import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.model.ModelState;
 import io.contrastream.job.model.ModelStateSerializer;
 import io.contrastream.job.model.PairRecord;
+import io.contrastream.job.model.RecentEventIds;
 import io.contrastream.job.model.SerializerTypeInfo;
 import io.contrastream.loss.eval.PrequentialWindow;
 import io.contrastream.loss.learner.OnlineLearner;
@@ -35,17 +36,20 @@ import org.apache.flink.util.OutputTag;
  * a time, in arrival order.
  *
  * <p>Per pair: the model is created from the job's settings on its first pair (input dimension from
- * that pair); a pair of another dimension is dead-lettered and touches nothing. Otherwise the pair
- * is scored with the model as it stood (prequential), a labelled pair then updates it, and:
+ * that pair); a pair of another dimension, or whose event id is among the model's last {@code
+ * dedupeWindow} accepted ones, is dead-lettered and touches nothing. Otherwise the pair is scored
+ * with the model as it stood (prequential), a labelled pair then updates it, and:
  *
  * <ul>
  *   <li>main output: a {@link PairScore} for every accepted pair;
  *   <li>{@link #ALERTS}: a CHANGE or DUPLICATE {@link ChangeAlert} when the alert mode's test holds
  *       and the model has learned from at least {@code warmup} pairs; a DRIFT alert when the drift
- *       detector over the prequential loss fires (after warm-up too);
+ *       detector over the prequential loss fires (after warm-up too); an UPDATES_SKIPPED alert at
+ *       the first labelled update of a metrics window that the learner refused as non-finite (warm
+ *       or not: it says the settings are wrong, typically the learning rate);
  *   <li>{@link #METRICS}: a {@link LossMetrics} after every {@code metricsEvery} pairs of a model,
  *       and once more at the end of a bounded input for a window still open;
- *   <li>{@link #DEAD_LETTERS}: pairs this operator refuses (dimension mismatch).
+ *   <li>{@link #DEAD_LETTERS}: pairs this operator refuses (dimension mismatch, duplicate event).
  * </ul>
  *
  * <p>Distances in the outputs are dissimilarities: the Euclidean distance, or {@code 1 - s} for the
@@ -122,7 +126,9 @@ public final class OnlineContrastiveTrainer
         ModelState state = models.value();
         int dim = pair.left().length;
         if (state == null) {
-            state = new ModelState(OnlineLearner.create(settings.learner(), dim));
+            state =
+                    new ModelState(
+                            OnlineLearner.create(settings.learner(), dim), settings.dedupeWindow());
             modelsCreated.inc();
             // Fires once a bounded input ends (its final watermark), for the last metrics.
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
@@ -144,6 +150,28 @@ public final class OnlineContrastiveTrainer
                             ctx.timerService().currentProcessingTime()));
             return;
         }
+        RecentEventIds recent = state.recentEventIds(settings.dedupeWindow());
+        long fingerprint = RecentEventIds.fingerprint(pair.eventId());
+        if (recent.contains(fingerprint)) {
+            deadLetters.inc();
+            ctx.output(
+                    DEAD_LETTERS,
+                    DeadLetters.of(
+                            DeadLetterReason.DUPLICATE_EVENT,
+                            "event_id '"
+                                    + pair.eventId()
+                                    + "' is among the last "
+                                    + recent.capacity()
+                                    + " accepted by model '"
+                                    + pair.model()
+                                    + "'",
+                            source,
+                            pair,
+                            reencoder.encode(pair),
+                            ctx.timerService().currentProcessingTime()));
+            return;
+        }
+        recent.add(fingerprint);
         OnlineLearner learner = state.learner();
         PairResult r = learner.process(pair.left(), pair.right(), pair.label());
         if (r.outcome() == UpdateOutcome.APPLIED && learner.modelVersion() == settings.warmup()) {
@@ -184,6 +212,23 @@ public final class OnlineContrastiveTrainer
                             + settings.learner().drift().kind()
                             + ") fired on the prequential loss; detections so far: "
                             + learner.driftDetections());
+        }
+        if (r.outcome().skipped() && learner.window().skippedUpdateCount() == 1) {
+            emitAlert(
+                    ctx,
+                    state,
+                    pair,
+                    r,
+                    AlertKind.UPDATES_SKIPPED,
+                    "labelled update skipped ("
+                            + r.outcome()
+                            + "): the model is unchanged; check the learning rate. Further skips"
+                            + " in this metrics window are counted in its skipped_updates;"
+                            + " skipped so far: "
+                            + learner.updatesSkipped()
+                            + " of "
+                            + learner.labelledEvents()
+                            + " labelled pairs");
         }
         if (learner.events() % settings.metricsEvery() == 0) {
             ctx.output(METRICS, metrics(pair.model(), state));
@@ -236,7 +281,7 @@ public final class OnlineContrastiveTrainer
             AlertKind kind,
             String detail) {
         alerts.inc();
-        boolean drift = kind == AlertKind.DRIFT;
+        boolean drift = kind == AlertKind.DRIFT || kind == AlertKind.UPDATES_SKIPPED;
         ctx.output(
                 ALERTS,
                 ChangeAlert.newBuilder()

@@ -11,9 +11,15 @@ import java.io.Serializable;
  * @param alertMode change (alert above the threshold) or duplicate (below)
  * @param warmup labelled pairs a model must have learned from before it may alert (>= 0)
  * @param metricsEvery pairs of a model between two LossMetrics records (>= 1)
+ * @param dedupeWindow event ids each model remembers to refuse a repeat (0 to {@value
+ *     #MAX_DEDUPE_WINDOW}; 0 turns the check off)
  */
 public record TrainerSettings(
-        LearnerConfig learner, AlertMode alertMode, long warmup, long metricsEvery)
+        LearnerConfig learner,
+        AlertMode alertMode,
+        long warmup,
+        long metricsEvery,
+        int dedupeWindow)
         implements Serializable {
 
     /** The default warm-up: 500 labelled pairs. */
@@ -21,6 +27,21 @@ public record TrainerSettings(
 
     /** The default metrics period: 1000 pairs of a model. */
     public static final long DEFAULT_METRICS_EVERY = 1000;
+
+    /**
+     * The default dedupe window: the last 1024 accepted event ids of each model (8 KiB of state per
+     * model), enough to catch a producer's retries and a batch sent twice in a row.
+     */
+    public static final int DEFAULT_DEDUPE_WINDOW = 1024;
+
+    /** The largest dedupe window: 16 Mi ids (128 MiB per model). */
+    public static final int MAX_DEDUPE_WINDOW = 1 << 24;
+
+    /** Settings with the default dedupe window. */
+    public TrainerSettings(
+            LearnerConfig learner, AlertMode alertMode, long warmup, long metricsEvery) {
+        this(learner, alertMode, warmup, metricsEvery, DEFAULT_DEDUPE_WINDOW);
+    }
 
     /** Validates the settings. */
     public TrainerSettings {
@@ -44,6 +65,13 @@ public record TrainerSettings(
         }
         if (metricsEvery < 1) {
             throw new IllegalArgumentException("metrics-every must be >= 1, got " + metricsEvery);
+        }
+        if (dedupeWindow < 0 || dedupeWindow > MAX_DEDUPE_WINDOW) {
+            throw new IllegalArgumentException(
+                    "dedupe-window must be between 0 and "
+                            + MAX_DEDUPE_WINDOW
+                            + ", got "
+                            + dedupeWindow);
         }
     }
 }

@@ -282,6 +282,129 @@ class OnlineContrastiveTrainerTest {
         }
     }
 
+    static PairRecord withId(PairRecord p, String eventId) {
+        return new PairRecord(
+                eventId,
+                p.model(),
+                p.leftId(),
+                p.left(),
+                p.rightId(),
+                p.right(),
+                p.label(),
+                p.eventTime(),
+                p.partition(),
+                p.position());
+    }
+
+    @Test
+    void aRepeatedEventIdIsDeadLetteredAndTouchesNothing() throws Exception {
+        TrainerSettings settings =
+                settings(AlertMode.CHANGE, ThresholdPolicy.marginHalf(), 0, 1000);
+        List<PairRecord> first = stream(10, 40, DIM);
+        List<PairRecord> then = stream(11, 40, DIM);
+        List<PairScore> clean;
+        try (var h = harness(settings)) {
+            h.open();
+            feed(h, first);
+            feed(h, then);
+            clean = h.extractOutputValues();
+        }
+        try (var h = harness(settings)) {
+            h.open();
+            feed(h, first);
+            // Retries: the same ids again (one with other features: the id decides), then the rest.
+            h.processElement(new StreamRecord<>(first.get(3), 0));
+            h.processElement(new StreamRecord<>(withId(then.get(0), first.get(30).eventId()), 0));
+            feed(h, then);
+
+            List<DeadLetter> dead = side(h, OnlineContrastiveTrainer.DEAD_LETTERS);
+            assertThat(dead)
+                    .extracting(DeadLetter::getReason)
+                    .containsExactly(
+                            DeadLetterReason.DUPLICATE_EVENT, DeadLetterReason.DUPLICATE_EVENT);
+            assertThat(dead.get(0).getMessage())
+                    .isEqualTo(
+                            "event_id '"
+                                    + first.get(3).eventId()
+                                    + "' is among the last 1024 accepted by model 'beta'");
+            assertThat(dead.get(0).getOriginal().remaining()).isPositive();
+            assertThat(h.extractOutputValues()).as("as if never repeated").isEqualTo(clean);
+        }
+    }
+
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {false, true})
+    void theDedupeWindowIsBoundedAndSurvivesARestore(boolean rocksdb) throws Exception {
+        TrainerSettings settings =
+                new TrainerSettings(
+                        learner(PairLabel.DIFFERENT, ThresholdPolicy.marginHalf()),
+                        AlertMode.CHANGE,
+                        0,
+                        1000,
+                        8);
+        List<PairRecord> pairs = stream(12, 40, DIM); // 20 per model
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings, rocksdb)) {
+            h.open();
+            feed(h, pairs);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(settings, rocksdb)) {
+            h.initializeState(snapshot);
+            h.open();
+            // alpha's last 8 ids are pairs 24, 26, ..., 38: 38 is remembered, 22 is not.
+            h.processElement(new StreamRecord<>(pairs.get(38), 0));
+            h.processElement(new StreamRecord<>(pairs.get(22), 0));
+            assertThat(side(h, OnlineContrastiveTrainer.DEAD_LETTERS))
+                    .extracting(DeadLetter::getOffset, DeadLetter::getReason)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    38L, DeadLetterReason.DUPLICATE_EVENT));
+            assertThat(h.extractOutputValues())
+                    .extracting(PairScore::getEventId)
+                    .containsExactly(pairs.get(22).eventId());
+        }
+    }
+
+    @Test
+    void aLearningRateFarTooHighSkipsUpdatesKeepsParametersFiniteAndAlertsOncePerWindow()
+            throws Exception {
+        TrainerSettings settings =
+                new TrainerSettings(
+                        learner(PairLabel.DIFFERENT, ThresholdPolicy.marginHalf())
+                                .withOptimizer(OptimizerConfig.of(OptimizerKind.SGD, 1e6)),
+                        AlertMode.CHANGE,
+                        500,
+                        50);
+        List<PairRecord> pairs = stream(13, 400, DIM); // 200 per model, 4 windows each
+        try (var h = harness(settings)) {
+            h.open();
+            feed(h, pairs);
+            List<LossMetrics> metrics = side(h, OnlineContrastiveTrainer.METRICS);
+            List<ChangeAlert> skippedAlerts =
+                    side(h, OnlineContrastiveTrainer.ALERTS).stream()
+                            .filter(a -> a.getKind() == AlertKind.UPDATES_SKIPPED)
+                            .collect(Collectors.toList());
+
+            assertThat(metrics).hasSize(8);
+            assertThat(metrics).allSatisfy(m -> assertThat(m.getParameterNorm()).isFinite());
+            long windowsWithSkips = metrics.stream().filter(m -> m.getSkippedUpdates() > 0).count();
+            assertThat(windowsWithSkips).isPositive();
+            assertThat(metrics.stream().mapToLong(LossMetrics::getSkippedUpdates).sum())
+                    .as("skips counted")
+                    .isGreaterThan(windowsWithSkips);
+            assertThat(skippedAlerts).hasSize((int) windowsWithSkips);
+            assertThat(skippedAlerts)
+                    .allSatisfy(
+                            a -> {
+                                assertThat(a.getEventId()).isNull();
+                                assertThat(a.getDetail()).contains("labelled update skipped");
+                            });
+            // Every pair is still scored (a distance that overflows is reported as NaN, no alert).
+            assertThat(h.extractOutputValues()).hasSize(400);
+        }
+    }
+
     /** On the heap and in RocksDB: the state goes through the explicit serializer either way. */
     @ParameterizedTest(name = "rocksdb={0}")
     @ValueSource(booleans = {false, true})

@@ -103,6 +103,15 @@ public final class PrequentialWindow implements StatefulComponent {
     }
 
     /**
+     * Records a labelled pair that could not be scored (its distance overflowed) and so taught
+     * nothing: counted among the skipped updates only, since it has no distance or loss to add to
+     * the other statistics.
+     */
+    public void recordUnscoredSkip() {
+        skippedUpdates++;
+    }
+
+    /**
      * Records a labelled pair and the update it caused.
      *
      * @param dissimilarity the pair's {@code D} before the update
@@ -288,7 +297,10 @@ public final class PrequentialWindow implements StatefulComponent {
         return nonFiniteGradients;
     }
 
-    /** Labelled pairs whose update was skipped. */
+    /**
+     * Labelled pairs whose update was skipped: those recorded with {@code updateSkipped} and those
+     * that could not be scored ({@link #recordUnscoredSkip}).
+     */
     public long skippedUpdateCount() {
         return skippedUpdates;
     }

@@ -301,6 +301,7 @@ public final class OnlineLearner {
             } else {
                 labelledEvents++;
                 updatesSkipped++;
+                window.recordUnscoredSkip();
                 result.outcome = UpdateOutcome.SKIPPED_NON_FINITE_LOSS;
             }
             return result;

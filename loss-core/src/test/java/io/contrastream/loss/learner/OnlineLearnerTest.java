@@ -110,6 +110,23 @@ class OnlineLearnerTest {
         }
         assertThat(learner.updatesSkipped()).isPositive();
         assertThat(learner.modelVersion() + learner.updatesSkipped()).isEqualTo(2000);
+        assertThat(learner.window().skippedUpdateCount()).isEqualTo(learner.updatesSkipped());
+    }
+
+    @Test
+    void aLabelledPairWhoseDistanceOverflowsCountsAsASkippedUpdateInTheWindow() {
+        // Linear 2 -> 32: some row has |w1 + w2| > 1, so W x overflows float at these inputs.
+        LearnerConfig config = LearnerConfig.reference(1);
+        OnlineLearner learner = OnlineLearner.create(config, 2);
+        float big = Float.MAX_VALUE;
+        PairResult r =
+                learner.process(new float[] {big, big}, new float[] {-big, -big}, PairLabel.SAME);
+
+        assertThat(r.outcome()).isEqualTo(UpdateOutcome.SKIPPED_NON_FINITE_LOSS);
+        assertThat(learner.window().skippedUpdateCount()).isEqualTo(1);
+        assertThat(learner.window().count()).as("no distance to record").isZero();
+        learner.process(new float[] {big, big}, new float[] {-big, -big}, null);
+        assertThat(learner.window().skippedUpdateCount()).as("unlabelled: no update").isEqualTo(1);
     }
 
     @Test
