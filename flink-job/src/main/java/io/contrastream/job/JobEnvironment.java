@@ -3,9 +3,12 @@ package io.contrastream.job;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -17,6 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class JobEnvironment {
 
     private JobEnvironment() {}
+
+    private static final String LOOPBACK = "127.0.0.1";
 
     /**
      * The configuration for a job.
@@ -46,6 +51,15 @@ public final class JobEnvironment {
                 RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
                 Duration.ofSeconds(10));
         conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        // A local Flink (demo, run and replay without a cluster) listens on 127.0.0.1 only: its
+        // REST endpoint, RPC, BLOB server and data ports. Submitted to a cluster, the job leaves
+        // these to the cluster's own configuration.
+        conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        conf.set(RestOptions.ADDRESS, LOOPBACK);
+        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.HOST, LOOPBACK);
         return conf;
     }
 

@@ -34,9 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -142,11 +139,6 @@ public final class DemoRunner {
                             model.checkpointInterval(),
                             model.stateBackend(),
                             work.resolve("checkpoints").toUri().toString());
-            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            conf.set(RestOptions.ADDRESS, "127.0.0.1");
-            conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-            conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-            conf.set(TaskManagerOptions.HOST, "127.0.0.1");
             StreamExecutionEnvironment env = JobEnvironment.create(conf);
             KafkaPipeline.build(
                     env,

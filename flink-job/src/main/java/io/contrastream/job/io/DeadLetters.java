@@ -5,9 +5,21 @@ import io.contrastream.schema.DeadLetter;
 import io.contrastream.schema.DeadLetterReason;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 
-/** Builds {@link DeadLetter} records: the reason, the message, where it came from, the bytes. */
+/**
+ * Builds {@link DeadLetter} records: the reason, the message, where it came from, the bytes.
+ *
+ * <p>The original bytes are kept whole up to {@value #MAX_ORIGINAL_BYTES} bytes; a longer record (a
+ * vector of ten million values, say) is cut to that many, and its message says so. A dead letter
+ * must itself fit in a Kafka record (about 1 MiB by default): one that did not would fail the job's
+ * transactional producer, restart the job and fail again, for ever. The whole record stays at its
+ * topic, partition and offset, which the dead letter names.
+ */
 public final class DeadLetters {
+
+    /** The most original bytes a dead letter carries: 256 KiB. */
+    public static final int MAX_ORIGINAL_BYTES = 262_144;
 
     private DeadLetters() {}
 
@@ -28,6 +40,17 @@ public final class DeadLetters {
             String model,
             long now) {
         boolean kafka = source.isKafka();
+        byte[] bytes = original == null ? new byte[0] : original;
+        if (bytes.length > MAX_ORIGINAL_BYTES) {
+            message =
+                    message
+                            + " (original cut to its first "
+                            + MAX_ORIGINAL_BYTES
+                            + " of "
+                            + bytes.length
+                            + " bytes)";
+            bytes = Arrays.copyOf(bytes, MAX_ORIGINAL_BYTES);
+        }
         return DeadLetter.newBuilder()
                 .setReason(reason)
                 .setMessage(message)
@@ -36,7 +59,7 @@ public final class DeadLetters {
                 .setPartition(kafka && partition != PairRecord.NO_PARTITION ? partition : null)
                 .setOffset(kafka ? position : null)
                 .setLine(kafka ? null : position)
-                .setOriginal(ByteBuffer.wrap(original == null ? new byte[0] : original))
+                .setOriginal(ByteBuffer.wrap(bytes))
                 .setModel(model)
                 .setEventTime(Instant.ofEpochMilli(now))
                 .build();

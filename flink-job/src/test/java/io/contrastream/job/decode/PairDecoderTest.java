@@ -3,6 +3,7 @@ package io.contrastream.job.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.contrastream.job.io.DeadLetters;
 import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.model.PairRecord;
 import io.contrastream.job.model.RawRecord;
@@ -189,6 +190,32 @@ class PairDecoderTest {
 
         assertThat(json.decode(raw(line.getBytes(StandardCharsets.UTF_8)), NOW)).isNull();
         assertThat(json.deadLetter().getReason()).isEqualTo(DeadLetterReason.UNKNOWN_LABEL);
+    }
+
+    @Test
+    void aHugeRecordIsDeadLetteredWithItsFirstBytesAndSaysItWasCut() {
+        List<Float> huge = new ArrayList<>(100_000);
+        for (int i = 0; i < 100_000; i++) {
+            huge.add((float) i);
+        }
+        byte[] bytes =
+                CODEC.encode(
+                        event(b -> b.setLeft(new Item("a", huge)).setRight(new Item("b", huge))));
+        assertThat(bytes.length).isGreaterThan(DeadLetters.MAX_ORIGINAL_BYTES);
+
+        assertThat(decoder.decode(raw(bytes), NOW)).isNull();
+        DeadLetter dl = decoder.deadLetter();
+        assertThat(dl.getReason()).isEqualTo(DeadLetterReason.TOO_MANY_FEATURES);
+        assertThat(dl.getMessage())
+                .startsWith("features have 100000 values, more than max-features 8")
+                .endsWith(
+                        "(original cut to its first "
+                                + DeadLetters.MAX_ORIGINAL_BYTES
+                                + " of "
+                                + bytes.length
+                                + " bytes)");
+        assertThat(dl.getOriginal())
+                .isEqualTo(ByteBuffer.wrap(Arrays.copyOf(bytes, DeadLetters.MAX_ORIGINAL_BYTES)));
     }
 
     @Test
