@@ -34,9 +34,11 @@ from avro.name import Names
 MARKER = b"\xc3\x01"
 HEADER_LENGTH = len(MARKER) + 8
 
-DEFAULT_SCHEMA_DIR = os.path.normpath(
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "src", "main", "avro")
-)
+_SCHEMAS_MODULE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "src", "main")
+# The current schemas, one named type per file, referring to each other by name.
+DEFAULT_SCHEMA_DIR = os.path.normpath(os.path.join(_SCHEMAS_MODULE, "avro"))
+# Every committed version of each record type, self-contained: <Type>-v<N>.avsc.
+DEFAULT_HISTORY_DIR = os.path.normpath(os.path.join(_SCHEMAS_MODULE, "resources", "io", "contrastream", "schema", "history"))
 
 _PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
 _NAMED = {"record", "enum", "fixed", "error"}
@@ -141,24 +143,30 @@ def parsing_canonical_form(node, definitions, namespace=None, seen=None):
 
 class WireSchema:
     """One named schema: ``name`` (short), ``full_name``, ``schema`` (avro), ``canonical_form``,
-    ``fingerprint`` (int) and ``header`` (the 10 bytes that start each of its messages)."""
+    ``fingerprint`` (int), ``header`` (the 10 bytes that start each of its messages) and
+    ``version`` (N of a history file, None for the current schema)."""
 
-    def __init__(self, full_name, schema, canonical_form):
+    def __init__(self, full_name, schema, canonical_form, reader_schema=None, version=None):
         self.full_name = full_name
         self.name = full_name.rsplit(".", 1)[-1]
         self.schema = schema
         self.canonical_form = canonical_form
+        self.version = version
         self.fingerprint = crc64_avro(canonical_form.encode("utf-8"))
         self.header = MARKER + self.fingerprint.to_bytes(8, "little")
         self._writer = avro.io.DatumWriter(schema)
-        self._reader = avro.io.DatumReader(schema, schema)
+        # Messages written with this schema are read as the current one (Avro schema resolution).
+        self._reader = avro.io.DatumReader(schema, reader_schema or schema)
 
 
 class WireSchemas:
-    """The schemas of one directory of .avsc files (one named type each, referring to others by
-    name), parsed in dependency order into one avro ``Names``."""
+    """The current schemas of one directory of .avsc files (one named type each, referring to
+    others by name, parsed in dependency order into one avro ``Names``), plus every committed
+    older version of each record type (``history_dir``, self-contained ``<Type>-v<N>.avsc``),
+    so that messages of any version decode, resolved to the current schema. Encoding always
+    uses the current schema."""
 
-    def __init__(self, schema_dir=DEFAULT_SCHEMA_DIR):
+    def __init__(self, schema_dir=DEFAULT_SCHEMA_DIR, history_dir=DEFAULT_HISTORY_DIR):
         definitions = {}
         for file_name in sorted(os.listdir(schema_dir)):
             if file_name.endswith(".avsc"):
@@ -177,6 +185,26 @@ class WireSchemas:
             self.by_name[entry.name] = entry
             if node["type"] in ("record", "error"):  # only records go on the wire
                 self._by_header[entry.header] = entry
+        self.history = []
+        for file_name in sorted(os.listdir(history_dir)) if history_dir else ():
+            if not file_name.endswith(".avsc"):
+                continue
+            type_name, version = file_name[: -len(".avsc")].rsplit("-v", 1)
+            with open(os.path.join(history_dir, file_name), encoding="utf-8") as f:
+                node = json.load(f)
+            current = self.by_name.get(type_name)
+            if current is None:
+                continue  # a type this reader no longer has
+            full_name = _full_name(node["name"], node.get("namespace"))
+            entry = WireSchema(
+                full_name,
+                avro.schema.make_avsc_object(node, Names()),
+                parsing_canonical_form(node, {}),
+                reader_schema=current.schema,
+                version=int(version),
+            )
+            self.history.append(entry)
+            self._by_header.setdefault(entry.header, entry)  # the current version reads itself
 
     @staticmethod
     def _dependency_order(definitions):

@@ -92,38 +92,64 @@ class ReadmeTest(unittest.TestCase):
             self.assertEqual(entry.schema.canonical_form, entry.canonical_form, name)
 
 
+def golden_binaries():
+    """(stem, version, bytes) of every committed golden binary, e.g. ("change-alert", 2, ...)."""
+    found = []
+    for file_name in sorted(os.listdir(GOLDEN)):
+        match = re.fullmatch(r"(.+)-v(\d+)\.bin", file_name)
+        if match:
+            with open(os.path.join(GOLDEN, file_name), "rb") as f:
+                found.append((match.group(1), int(match.group(2)), f.read()))
+    return found
+
+
 class GoldenFilesTest(unittest.TestCase):
     def setUp(self):
         self.schemas = wire.WireSchemas()
 
-    def golden(self, stem):
-        with open(os.path.join(GOLDEN, stem + "-v1.bin"), "rb") as f:
-            message = f.read()
-        with open(os.path.join(GOLDEN, stem + ".json"), encoding="utf-8") as f:
-            expected = json.loads(f.read())
-        return message, expected
+    def test_there_is_a_golden_binary_of_every_type(self):
+        self.assertEqual(set(GOLDEN_TYPES), {stem for stem, _, _ in golden_binaries()})
 
-    def test_every_golden_binary_decodes_to_its_golden_json_and_reencodes_to_the_same_bytes(self):
-        for stem, type_name in GOLDEN_TYPES.items():
+    def test_v1_binaries_decode_to_the_golden_json_lines(self):
+        # The JSON lines hold the version 1 records (JsonGoldenFilesTest), read here as today's schema.
+        for stem, version, message in golden_binaries():
+            if version != 1:
+                continue
             with self.subTest(stem):
-                message, expected = self.golden(stem)
+                with open(os.path.join(GOLDEN, stem + ".json"), encoding="utf-8") as f:
+                    expected = json.loads(f.read())
                 name, record = self.schemas.decode(message)
-                self.assertEqual(type_name, name)
+                self.assertEqual(GOLDEN_TYPES[stem], name)
                 self.assertEqual(expected, as_json(record))
+
+    def test_the_newest_binary_of_each_type_is_what_this_writer_writes(self):
+        newest = {}
+        for stem, version, message in golden_binaries():
+            if stem not in newest or version > newest[stem][0]:
+                newest[stem] = (version, message)
+        for stem, (version, message) in newest.items():
+            with self.subTest(stem=stem, version=version):
+                type_name = GOLDEN_TYPES[stem]
+                self.assertEqual(self.schemas[type_name].header, message[: wire.HEADER_LENGTH])
+                name, record = self.schemas.decode(message)
                 self.assertEqual(message, self.schemas.encode(type_name, record))
 
+    def test_v2_symbols_decode(self):
+        by_file = {(stem, version): message for stem, version, message in golden_binaries()}
+        self.assertEqual("UPDATES_SKIPPED", self.schemas.decode(by_file[("change-alert", 2)])[1]["kind"])
+        self.assertEqual("DUPLICATE_EVENT", self.schemas.decode(by_file[("dead-letter", 2)])[1]["reason"])
+
     def test_every_truncation_and_a_trailing_byte_are_refused(self):
-        for stem in GOLDEN_TYPES:
-            message, _ = self.golden(stem)
+        for stem, version, message in golden_binaries():
             for length in range(len(message)):
-                with self.subTest(stem=stem, length=length):
+                with self.subTest(stem=stem, version=version, length=length):
                     with self.assertRaises(wire.WireFormatError):
                         self.schemas.decode(message[:length])
             with self.assertRaisesRegex(wire.WireFormatError, "1 trailing bytes"):
                 self.schemas.decode(message + b"\x00")
 
     def test_unknown_fingerprint_and_wrong_marker_are_refused(self):
-        message, _ = self.golden("pair-event")
+        message = {(s, v): m for s, v, m in golden_binaries()}[("pair-event", 1)]
         changed = bytearray(message)
         changed[5] ^= 0x01
         with self.assertRaisesRegex(wire.WireFormatError, "unknown schema fingerprint"):
@@ -134,6 +160,30 @@ class GoldenFilesTest(unittest.TestCase):
         label = self.schemas["PairLabel"].header + b"\x00"
         with self.assertRaisesRegex(wire.WireFormatError, "unknown schema fingerprint"):
             self.schemas.decode(label)
+
+
+class HistoryTest(unittest.TestCase):
+    def test_the_newest_history_file_of_each_type_is_the_current_schema_and_versions_differ(self):
+        schemas = wire.WireSchemas()
+        newest = {}
+        for entry in schemas.history:
+            if entry.name not in newest or entry.version > newest[entry.name].version:
+                newest[entry.name] = entry
+        self.assertEqual(set(GOLDEN_TYPES.values()), set(newest))
+        for name, entry in newest.items():
+            # Self-contained history file and by-reference .avsc files give the same canonical form.
+            self.assertEqual(schemas[name].canonical_form, entry.canonical_form, name)
+        fingerprints = [entry.fingerprint for entry in schemas.history]
+        self.assertEqual(len(fingerprints), len(set(fingerprints)))
+
+    def test_golden_binaries_of_older_versions_need_the_history(self):
+        current_only = wire.WireSchemas(history_dir=None)
+        older = [(s, v, m) for s, v, m in golden_binaries()
+                 if m[: wire.HEADER_LENGTH] != current_only[GOLDEN_TYPES[s]].header]
+        self.assertTrue(older, "no golden binary of an older version")
+        for stem, version, message in older:
+            with self.assertRaisesRegex(wire.WireFormatError, "unknown schema fingerprint"):
+                current_only.decode(message)
 
 
 class CanonicalFormTest(unittest.TestCase):
