@@ -12,6 +12,7 @@ Needs Debian's python3-avro and python3-confluent-kafka (run it with /usr/bin/py
 import argparse
 import math
 import random
+import struct
 import sys
 import time
 from collections import Counter, defaultdict
@@ -52,6 +53,8 @@ class Feed:
             after = [self.rng.gauss(0.0, 1.0) for _ in range(self.dim)]
         else:
             after = [x + self.rng.gauss(0.0, 0.1) for x in before]
+        # Avro floats are 32-bit: round here, so that the event is exactly what the job reads.
+        before, after = float32(before), float32(after)
         label = None
         if self.rng.random() < self.label_fraction:
             label = "DIFFERENT" if changed else "SAME"
@@ -64,6 +67,10 @@ class Feed:
             "event_time": event_time,
         }
         return event, changed
+
+
+def float32(values):
+    return list(struct.unpack("<%df" % len(values), struct.pack("<%df" % len(values), *values)))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -263,10 +270,13 @@ def report(args, schemas, written, outputs):
     if shown:
         print("  alerts (first %d):" % len(shown))
     for a in shown:
+        if a["event_id"] is not None:  # about one pair: CHANGE or DUPLICATE
+            what = "%s  distance %s, threshold %s" % (a["event_id"], fmt(a["distance"]), fmt(a["threshold"]))
+        else:  # about the model: DRIFT, UPDATES_SKIPPED
+            what = a["detail"]
         print(
-            "    %-9s %-12s %-22s distance %s > threshold %s  model v%d  %s"
-            % (a["kind"], a["model"], a["event_id"] or "-", fmt(a["distance"]), fmt(a["threshold"]),
-               a["model_version"], a["event_time"].isoformat(timespec="milliseconds"))
+            "    %s  %-15s %-12s model v%-6d %s"
+            % (a["event_time"].isoformat(timespec="milliseconds"), a["kind"], a["model"], a["model_version"], what)
         )
     latest = {}
     for m in outputs.records["metrics"]:
