@@ -4,8 +4,11 @@ consistent read-back and names each way a read-back can be wrong.
     /usr/bin/python3 -m unittest -v test_produce_pairs      # from examples/python
 """
 
+import os
+import re
 import unittest
 from datetime import datetime, timezone
+from unittest import mock
 
 import contrastream_avro as wire
 import produce_pairs
@@ -90,6 +93,33 @@ class CheckTest(unittest.TestCase):
         self.assertRegex(" ".join(self.failures(min_alerts=2)), "1 alerts on this run's events, expected at least 2")
         self.outputs.undecodable.append(("scores", 0, 7, "unknown schema fingerprint 0000000000000001"))
         self.assertRegex(" ".join(self.failures()), "1 output records do not decode")
+
+
+class ReadmeSnippetTest(unittest.TestCase):
+    def test_the_snippet_writes_the_worked_example_of_the_schemas_readme(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "README.md"), encoding="utf-8") as f:
+            snippet = re.search(r"<!-- snippet:begin -->\n```python\n(.*?)```\n<!-- snippet:end -->", f.read(), re.S)
+        self.assertIsNotNone(snippet, "no snippet block in README.md")
+        sent = []
+
+        class StandInProducer:
+            def __init__(self, config):
+                self.config = config
+
+            def produce(self, topic, key=None, value=None):
+                sent.append((self.config["bootstrap.servers"], topic, key, value))
+
+            def flush(self, timeout=None):
+                return 0
+
+        with mock.patch("confluent_kafka.Producer", StandInProducer):
+            exec(compile(snippet.group(1), "README.md snippet", "exec"), {})
+        worked_example = bytes.fromhex(
+            "c3 01 15 e5 c3 be 01 63 b5 83 04 65 31 02 6d 02 61 02 00 00 80 3f 00"
+            " 02 62 02 00 00 00 3f 00 02 00 80 a0 ab fe f9 62"
+        )
+        self.assertEqual([("127.0.0.1:9092", "pairs", b"m", worked_example)], sent)
 
 
 if __name__ == "__main__":
