@@ -234,7 +234,7 @@ unset 'PIDS[-1]' 'NAMES[-1]' # reaped: nothing to stop
 [ "$job_rc" -eq 0 ] || { tail -n 30 "$RUN/logs/job.out" | sed 's/^/  job: /'; die "the job exited $job_rc"; }
 log "job finished (exit 0)"
 # Everything should bind 127.0.0.1. `run` in a local Flink does not set Flink's bind hosts (the
-# demo does), so its blob server and shuffle listen on every interface: reported until fixed,
+# demo does), so its blob server and one more socket listen on every interface: reported until fixed,
 # fatal with E2E_STRICT_LOOPBACK=1.
 WIDE="$(grep -Ev '^(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):[0-9]+$' "$RUN/logs/job-listeners.txt" | sort -u | tr '\n' ' ' || true)"
 if [ -n "$WIDE" ]; then
