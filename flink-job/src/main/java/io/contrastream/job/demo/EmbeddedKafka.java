@@ -109,12 +109,21 @@ public final class EmbeddedKafka implements AutoCloseable {
      * creation the broker may still answer "unknown topic or partition": that is retried.
      */
     public void createTopics(int partitions, List<String> names) throws Exception {
+        createTopics(partitions, names, Map.of());
+    }
+
+    /** As {@link #createTopics(int, List)}, each topic with the given topic-level configs. */
+    public void createTopics(int partitions, List<String> names, Map<String, String> configs)
+            throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(
                             names.stream()
-                                    .map(n -> new NewTopic(n, partitions, (short) 1))
+                                    .map(
+                                            n ->
+                                                    new NewTopic(n, partitions, (short) 1)
+                                                            .configs(configs))
                                     .toList())
                     .all()
                     .get();

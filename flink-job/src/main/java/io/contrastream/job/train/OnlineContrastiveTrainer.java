@@ -241,7 +241,10 @@ public final class OnlineContrastiveTrainer
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PairScore> out)
             throws Exception {
         ModelState state = models.value();
-        if (state != null && state.learner().window().count() > 0) {
+        // A window of unscored pairs only (distances that overflowed) still reports its skips.
+        if (state != null
+                && (state.learner().window().count() > 0
+                        || state.learner().window().skippedUpdateCount() > 0)) {
             ctx.output(METRICS, metrics(ctx.getCurrentKey(), state));
             state.resetWindow();
             models.update(state);
