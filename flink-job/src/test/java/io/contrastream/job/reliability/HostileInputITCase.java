@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrastream.job.CapturingMetricReporter;
 import io.contrastream.job.KafkaTestSupport;
+import io.contrastream.job.SecretWatch;
 import io.contrastream.job.cli.ContrastreamCommand;
 import io.contrastream.job.demo.EmbeddedKafka;
 import io.contrastream.job.io.DeadLetters;
@@ -21,6 +22,7 @@ import io.contrastream.schema.WireCodec;
 import io.contrastream.schema.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,6 +80,7 @@ class HostileInputITCase {
     private static final int DIM = 8;
     private static final List<String> MODELS = List.of("alpha", "beta", "gamma");
     private static final int HUGE_VALUES = 10_000_000;
+    private static final String SECRET = "hunter2-Zq7x";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
@@ -133,21 +136,44 @@ class HostileInputITCase {
 
         List<Planned> planned = plan(avro);
         List<Sent> sent = send(pairs, planned);
-        run(
-                name,
-                format,
-                "--optimizer",
-                "sgd",
-                "--learning-rate",
-                "1e6",
-                "--clip-norm",
-                "0",
-                "--max-models",
-                String.valueOf(MAX_MODELS),
-                "--metrics-every",
-                "50",
-                "--warmup",
-                "20");
+        // Client secrets pass through from a properties file (unused on this PLAINTEXT broker, as
+        // Kafka's clients say by key) and must appear in no log event, at any level, nor output.
+        Path clientProperties = Files.createTempFile("contrastream-client", ".properties");
+        Files.writeString(
+                clientProperties,
+                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"tenant-a\" password=\""
+                        + SECRET
+                        + "\";\n"
+                        + "ssl.key.password="
+                        + SECRET
+                        + "\n");
+        try (SecretWatch watch = SecretWatch.start(SECRET)) {
+            run(
+                    name,
+                    format,
+                    "--kafka-properties",
+                    clientProperties.toString(),
+                    "--optimizer",
+                    "sgd",
+                    "--learning-rate",
+                    "1e6",
+                    "--clip-norm",
+                    "0",
+                    "--max-models",
+                    String.valueOf(MAX_MODELS),
+                    "--metrics-every",
+                    "50",
+                    "--warmup",
+                    "20");
+            assertThat(watch.leaks()).as("log events holding the secret").isEmpty();
+            assertThat(watch.eventsSeen()).as("log events watched").isGreaterThan(1000);
+        }
+        for (String topic : outputs) {
+            for (byte[] value : KafkaTestSupport.readCommitted(bootstrap, topic, 1)) {
+                assertThat(new String(value, StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
+            }
+        }
 
         List<PairScore> scores = read(outputs.get(0), avro, PairScore.class);
         List<LossMetrics> metrics = read(outputs.get(1), avro, LossMetrics.class);

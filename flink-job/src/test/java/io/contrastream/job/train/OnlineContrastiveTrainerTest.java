@@ -296,6 +296,58 @@ class OnlineContrastiveTrainerTest {
                 p.position());
     }
 
+    /**
+     * Tenants: one model's events, even ones reusing another model's event ids or of another
+     * dimension, never change what another model computes.
+     */
+    @Test
+    void anotherModelsEventsNeverTouchAModel() throws Exception {
+        TrainerSettings settings = settings(AlertMode.CHANGE, ThresholdPolicy.auto(), 10, 25);
+        List<PairRecord> beta =
+                stream(14, 300, DIM).stream().filter(p -> p.model().equals("beta")).toList();
+        List<PairScore> alone;
+        List<LossMetrics> aloneMetrics;
+        try (var h = harness(settings)) {
+            h.open();
+            feed(h, beta);
+            alone = h.extractOutputValues();
+            aloneMetrics = side(h, OnlineContrastiveTrainer.METRICS);
+        }
+        try (var h = harness(settings)) {
+            h.open();
+            List<PairRecord> other = stream(15, 2 * beta.size(), DIM + 3);
+            for (int i = 0; i < beta.size(); i++) {
+                // A hostile tenant: beta's own event ids, other features, another dimension.
+                PairRecord o = other.get(2 * i);
+                h.processElement(
+                        new StreamRecord<>(
+                                new PairRecord(
+                                        beta.get(i).eventId(),
+                                        "alpha",
+                                        o.leftId(),
+                                        o.left(),
+                                        o.rightId(),
+                                        o.right(),
+                                        o.label(),
+                                        o.eventTime(),
+                                        0,
+                                        i),
+                                0));
+                h.processElement(new StreamRecord<>(beta.get(i), 0));
+            }
+            List<PairScore> mixed = h.extractOutputValues();
+            assertThat(mixed.stream().filter(s -> s.getModel().equals("beta")).toList())
+                    .isEqualTo(alone);
+            assertThat(
+                            side(h, OnlineContrastiveTrainer.METRICS).stream()
+                                    .filter(m -> m.getModel().equals("beta"))
+                                    .toList())
+                    .isEqualTo(aloneMetrics);
+            assertThat(mixed).hasSize(2 * beta.size());
+            assertThat(side(h, OnlineContrastiveTrainer.DEAD_LETTERS)).isEmpty();
+        }
+    }
+
     @Test
     void aRepeatedEventIdIsDeadLetteredAndTouchesNothing() throws Exception {
         TrainerSettings settings =
