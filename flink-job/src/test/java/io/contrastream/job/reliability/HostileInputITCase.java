@@ -221,7 +221,6 @@ class HostileInputITCase {
         assertThat(reasons)
                 .contains(
                         DeadLetterReason.UNDECODABLE,
-                        DeadLetterReason.UNKNOWN_SCHEMA,
                         DeadLetterReason.DIMENSION_MISMATCH,
                         DeadLetterReason.LEFT_RIGHT_DIMENSION_MISMATCH,
                         DeadLetterReason.NON_FINITE_FEATURE,
@@ -231,7 +230,8 @@ class HostileInputITCase {
                         DeadLetterReason.DUPLICATE_EVENT,
                         DeadLetterReason.MODEL_LIMIT);
         if (avro) {
-            assertThat(reasons).contains(DeadLetterReason.TOO_MANY_FEATURES);
+            assertThat(reasons)
+                    .contains(DeadLetterReason.TOO_MANY_FEATURES, DeadLetterReason.UNKNOWN_SCHEMA);
             DeadLetter huge =
                     dead.stream()
                             .filter(d -> d.getReason() == DeadLetterReason.TOO_MANY_FEATURES)
@@ -337,7 +337,6 @@ class HostileInputITCase {
             }
             PairEvent e = valid("bad-huge", "alpha", DIM, random);
             e.setLeft(new Item("huge-l", huge));
-            e.setRight(new Item("huge-r", huge));
             out.add(bad(encode(true, e), DeadLetterReason.TOO_MANY_FEATURES));
         }
         PairEvent emptyModel = valid("bad-empty-model", "", DIM, random);
