@@ -71,11 +71,12 @@ public final class ContrastreamJob {
     public static SingleOutputStreamOperator<PairScore> train(
             DataStream<PairRecord> pairs, JobSettings settings) {
         return pairs.keyBy(PairRecord::model, Types.STRING)
-                .process(
+                .transform(
+                        "online contrastive trainer",
+                        new AvroTypeInfo<>(PairScore.class),
                         new OnlineContrastiveTrainer(
-                                settings.trainer(), settings.source(), settings.format()),
-                        new AvroTypeInfo<>(PairScore.class))
-                .uid(TRAINER_UID)
-                .name("online contrastive trainer");
+                                        settings.trainer(), settings.source(), settings.format())
+                                .operator())
+                .uid(TRAINER_UID);
     }
 }

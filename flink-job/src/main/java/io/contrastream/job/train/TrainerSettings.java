@@ -11,9 +11,13 @@ import java.io.Serializable;
  * @param alertMode change (alert above the threshold) or duplicate (below)
  * @param warmup labelled pairs a model must have learned from before it may alert (>= 0)
  * @param metricsEvery pairs of a model between two LossMetrics records (>= 1)
+ * @param maxModels the most models one trainer subtask holds (>= 1); a pair of a new model past it
+ *     is dead-lettered (MODEL_LIMIT) and creates nothing. Per subtask: a job at parallelism p holds
+ *     at most p x maxModels, and fewer when keys are skewed across subtasks; after a rescale to
+ *     fewer subtasks one may hold more than maxModels (it keeps them all and refuses new ones)
  */
 public record TrainerSettings(
-        LearnerConfig learner, AlertMode alertMode, long warmup, long metricsEvery)
+        LearnerConfig learner, AlertMode alertMode, long warmup, long metricsEvery, long maxModels)
         implements Serializable {
 
     /** The default warm-up: 500 labelled pairs. */
@@ -21,6 +25,19 @@ public record TrainerSettings(
 
     /** The default metrics period: 1000 pairs of a model. */
     public static final long DEFAULT_METRICS_EVERY = 1000;
+
+    /**
+     * The default bound on models per trainer subtask: 10,000. Ten thousand models of linear 64 ->
+     * 32 with Adam fit a TaskManager's default heap (the README's memory figures); larger models or
+     * smaller heaps call for a lower bound.
+     */
+    public static final long DEFAULT_MAX_MODELS = 10_000;
+
+    /** Settings with the default bound on models ({@link #DEFAULT_MAX_MODELS}). */
+    public TrainerSettings(
+            LearnerConfig learner, AlertMode alertMode, long warmup, long metricsEvery) {
+        this(learner, alertMode, warmup, metricsEvery, DEFAULT_MAX_MODELS);
+    }
 
     /** Validates the settings. */
     public TrainerSettings {
@@ -44,6 +61,9 @@ public record TrainerSettings(
         }
         if (metricsEvery < 1) {
             throw new IllegalArgumentException("metrics-every must be >= 1, got " + metricsEvery);
+        }
+        if (maxModels < 1) {
+            throw new IllegalArgumentException("max-models must be >= 1, got " + maxModels);
         }
     }
 }
