@@ -53,14 +53,7 @@ public final class ContrastreamJob {
                         // Chained to the source, one decoder per source subtask: a rebalance here
                         // would interleave a partition's (or a file's) records out of order.
                         .setParallelism(raw.getParallelism());
-        SingleOutputStreamOperator<PairScore> scores =
-                pairs.keyBy(PairRecord::model, Types.STRING)
-                        .process(
-                                new OnlineContrastiveTrainer(
-                                        settings.trainer(), settings.source(), settings.format()),
-                                new AvroTypeInfo<>(PairScore.class))
-                        .uid(TRAINER_UID)
-                        .name("online contrastive trainer");
+        SingleOutputStreamOperator<PairScore> scores = train(pairs, settings);
         DataStream<DeadLetter> deadLetters =
                 pairs.getSideOutput(DecodeFunction.DEAD_LETTERS)
                         .union(scores.getSideOutput(OnlineContrastiveTrainer.DEAD_LETTERS));
@@ -69,5 +62,22 @@ public final class ContrastreamJob {
                 scores.getSideOutput(OnlineContrastiveTrainer.METRICS),
                 scores.getSideOutput(OnlineContrastiveTrainer.ALERTS),
                 deadLetters);
+    }
+
+    /**
+     * The training stage alone: {@code pairs} keyed by model into the trainer. Its side outputs are
+     * {@link OnlineContrastiveTrainer#METRICS}, {@link OnlineContrastiveTrainer#ALERTS} and {@link
+     * OnlineContrastiveTrainer#DEAD_LETTERS}. The throughput harness builds this same stage.
+     */
+    public static SingleOutputStreamOperator<PairScore> train(
+            DataStream<PairRecord> pairs, JobSettings settings) {
+        return pairs.keyBy(PairRecord::model, Types.STRING)
+                .transform(
+                        "online contrastive trainer",
+                        new AvroTypeInfo<>(PairScore.class),
+                        new OnlineContrastiveTrainer(
+                                        settings.trainer(), settings.source(), settings.format())
+                                .operator())
+                .uid(TRAINER_UID);
     }
 }

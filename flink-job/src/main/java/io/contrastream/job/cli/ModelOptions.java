@@ -168,6 +168,16 @@ public final class ModelOptions {
     int dedupeWindow;
 
     @Option(
+            names = "--max-models",
+            defaultValue = "10000",
+            description =
+                    "Most models one trainer subtask holds (a job at parallelism p holds at most"
+                            + " p x this, fewer if model keys are skewed); a pair of a new model past"
+                            + " it is dead-lettered (MODEL_LIMIT) and creates nothing, existing"
+                            + " models go on learning (default: ${DEFAULT-VALUE}).")
+    long maxModels;
+
+    @Option(
             names = "--max-features",
             defaultValue = "65536",
             description =
@@ -234,7 +244,8 @@ public final class ModelOptions {
                         .positiveClass(alertMode.positiveClass())
                         .drift(driftPolicy())
                         .build();
-        return new TrainerSettings(learner, alertMode, warmup, metricsEvery, dedupeWindow);
+        return new TrainerSettings(
+                learner, alertMode, warmup, metricsEvery, maxModels, dedupeWindow);
     }
 
     /** The topology settings for input from {@code source}. */

@@ -20,7 +20,6 @@ import io.contrastream.schema.LossMetrics;
 import io.contrastream.schema.PairScore;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -49,12 +48,15 @@ import org.apache.flink.util.OutputTag;
  *       or not: it says the settings are wrong, typically the learning rate);
  *   <li>{@link #METRICS}: a {@link LossMetrics} after every {@code metricsEvery} pairs of a model,
  *       and once more at the end of a bounded input for a window still open;
- *   <li>{@link #DEAD_LETTERS}: pairs this operator refuses (dimension mismatch, duplicate event).
+ *   <li>{@link #DEAD_LETTERS}: pairs this operator refuses: DIMENSION_MISMATCH, DUPLICATE_EVENT,
+ *       and MODEL_LIMIT for a pair of a new model once this subtask holds {@code maxModels} models
+ *       (the pair creates nothing; existing models go on learning).
  * </ul>
  *
  * <p>Distances in the outputs are dissimilarities: the Euclidean distance, or {@code 1 - s} for the
  * cosine loss (whose similarity {@code s} is given beside it); thresholds are in the same units.
- * The state is one {@link ModelState} per key with an explicit serializer.
+ * The state is one {@link ModelState} per key with an explicit serializer; it runs inside a {@link
+ * TrainerOperator} ({@link #operator}), which decides where the models live between pairs.
  */
 public final class OnlineContrastiveTrainer
         extends KeyedProcessFunction<String, PairRecord, PairScore> {
@@ -77,7 +79,8 @@ public final class OnlineContrastiveTrainer
     private final SourceInfo source;
     private final WireFormat format;
 
-    private transient ValueState<ModelState> models;
+    private transient ModelStore models;
+    private transient long heldModels;
     private transient PairEventEncoder reencoder;
     private transient Counter events;
     private transient Counter updates;
@@ -99,15 +102,32 @@ public final class OnlineContrastiveTrainer
         this.format = format;
     }
 
+    /** This trainer inside the operator that runs it, with the default working-copy budget. */
+    public TrainerOperator operator() {
+        return new TrainerOperator(this);
+    }
+
     /** The descriptor of the keyed model state, with its explicit serializer. */
     public static ValueStateDescriptor<ModelState> stateDescriptor() {
         return new ValueStateDescriptor<>(
                 "model", new SerializerTypeInfo<>(ModelState.class, ModelStateSerializer.INSTANCE));
     }
 
+    /**
+     * Called by {@link TrainerOperator} before {@link #open}: where the models are, and how many
+     * this subtask already holds.
+     */
+    void attach(ModelStore store, long held) {
+        this.models = store;
+        this.heldModels = held;
+    }
+
     @Override
     public void open(OpenContext openContext) {
-        models = getRuntimeContext().getState(stateDescriptor());
+        if (models == null) {
+            throw new IllegalStateException(
+                    "OnlineContrastiveTrainer runs inside its TrainerOperator (operator())");
+        }
         reencoder = new PairEventEncoder(format);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("contrastream");
         events = group.counter("events");
@@ -126,9 +146,29 @@ public final class OnlineContrastiveTrainer
         ModelState state = models.value();
         int dim = pair.left().length;
         if (state == null) {
+            if (heldModels >= settings.maxModels()) {
+                deadLetters.inc();
+                ctx.output(
+                        DEAD_LETTERS,
+                        DeadLetters.of(
+                                DeadLetterReason.MODEL_LIMIT,
+                                "model '"
+                                        + pair.model()
+                                        + "' is new and this trainer subtask already holds "
+                                        + heldModels
+                                        + " models (max-models "
+                                        + settings.maxModels()
+                                        + ")",
+                                source,
+                                pair,
+                                reencoder.encode(pair),
+                                ctx.timerService().currentProcessingTime()));
+                return;
+            }
             state =
                     new ModelState(
                             OnlineLearner.create(settings.learner(), dim), settings.dedupeWindow());
+            heldModels++;
             modelsCreated.inc();
             // Fires once a bounded input ends (its final watermark), for the last metrics.
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);

@@ -11,6 +11,10 @@ import java.io.Serializable;
  * @param alertMode change (alert above the threshold) or duplicate (below)
  * @param warmup labelled pairs a model must have learned from before it may alert (>= 0)
  * @param metricsEvery pairs of a model between two LossMetrics records (>= 1)
+ * @param maxModels the most models one trainer subtask holds (>= 1); a pair of a new model past it
+ *     is dead-lettered (MODEL_LIMIT) and creates nothing. Per subtask: a job at parallelism p holds
+ *     at most p x maxModels, and fewer when keys are skewed across subtasks; after a rescale to
+ *     fewer subtasks one may hold more than maxModels (it keeps them all and refuses new ones)
  * @param dedupeWindow event ids each model remembers to refuse a repeat (0 to {@value
  *     #MAX_DEDUPE_WINDOW}; 0 turns the check off)
  */
@@ -19,6 +23,7 @@ public record TrainerSettings(
         AlertMode alertMode,
         long warmup,
         long metricsEvery,
+        long maxModels,
         int dedupeWindow)
         implements Serializable {
 
@@ -29,6 +34,13 @@ public record TrainerSettings(
     public static final long DEFAULT_METRICS_EVERY = 1000;
 
     /**
+     * The default bound on models per trainer subtask: 10,000. Ten thousand models of linear 64 ->
+     * 32 with Adam fit a TaskManager's default heap (the README's memory figures); larger models or
+     * smaller heaps call for a lower bound.
+     */
+    public static final long DEFAULT_MAX_MODELS = 10_000;
+
+    /**
      * The default dedupe window: the last 1024 accepted event ids of each model (8 KiB of state per
      * model), enough to catch a producer's retries and a batch sent twice in a row.
      */
@@ -37,10 +49,10 @@ public record TrainerSettings(
     /** The largest dedupe window: 16 Mi ids (128 MiB per model). */
     public static final int MAX_DEDUPE_WINDOW = 1 << 24;
 
-    /** Settings with the default dedupe window. */
+    /** Settings with the default bound on models and the default dedupe window. */
     public TrainerSettings(
             LearnerConfig learner, AlertMode alertMode, long warmup, long metricsEvery) {
-        this(learner, alertMode, warmup, metricsEvery, DEFAULT_DEDUPE_WINDOW);
+        this(learner, alertMode, warmup, metricsEvery, DEFAULT_MAX_MODELS, DEFAULT_DEDUPE_WINDOW);
     }
 
     /** Validates the settings. */
@@ -65,6 +77,9 @@ public record TrainerSettings(
         }
         if (metricsEvery < 1) {
             throw new IllegalArgumentException("metrics-every must be >= 1, got " + metricsEvery);
+        }
+        if (maxModels < 1) {
+            throw new IllegalArgumentException("max-models must be >= 1, got " + maxModels);
         }
         if (dedupeWindow < 0 || dedupeWindow > MAX_DEDUPE_WINDOW) {
             throw new IllegalArgumentException(

@@ -33,7 +33,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -72,9 +71,9 @@ class OnlineContrastiveTrainerTest {
             TrainerSettings settings, boolean rocksdb) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, PairRecord, PairScore> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new OnlineContrastiveTrainer(
-                                        settings, SourceInfo.kafka("pairs"), WireFormat.AVRO)),
+                        new OnlineContrastiveTrainer(
+                                        settings, SourceInfo.kafka("pairs"), WireFormat.AVRO)
+                                .operator(),
                         PairRecord::model,
                         Types.STRING);
         if (rocksdb) {
@@ -393,6 +392,7 @@ class OnlineContrastiveTrainerTest {
                         AlertMode.CHANGE,
                         0,
                         1000,
+                        TrainerSettings.DEFAULT_MAX_MODELS,
                         8);
         List<PairRecord> pairs = stream(12, 40, DIM); // 20 per model
         OperatorSubtaskState snapshot;

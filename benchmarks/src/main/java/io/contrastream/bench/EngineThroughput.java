@@ -1,0 +1,296 @@
+package io.contrastream.bench;
+
+import io.contrastream.job.ContrastreamJob;
+import io.contrastream.job.JobEnvironment;
+import io.contrastream.job.JobSettings;
+import io.contrastream.job.decode.WireFormat;
+import io.contrastream.job.io.SourceInfo;
+import io.contrastream.job.model.PairRecord;
+import io.contrastream.job.model.PairRecordTypeInfoFactory;
+import io.contrastream.job.train.AlertMode;
+import io.contrastream.job.train.TrainerSettings;
+import io.contrastream.loss.PairLabel;
+import io.contrastream.loss.encoder.EncoderConfig;
+import io.contrastream.loss.encoder.EncoderKind;
+import io.contrastream.loss.encoder.Initialization;
+import io.contrastream.loss.learner.LearnerConfig;
+import io.contrastream.loss.optim.OptimizerConfig;
+import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.schema.PairScore;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The throughput harness of the job's training stage: a MiniCluster job at parallelism 1, a
+ * generator source of pre-generated {@link PairRecord}s cycling round-robin over N models, keyBy
+ * model, the job's own trainer ({@link ContrastreamJob#train}), a sink that counts. Checkpoints are
+ * on (exactly once, every {@code --checkpoint-interval} ms, default 2000), so the state backend's
+ * snapshot cost is in the figure. One row per configuration, backend and number of models. Managed
+ * memory (RocksDB's memtables and block cache) is 256 MiB; RocksDB writes under the temp directory.
+ *
+ * <p>The rate is taken at the sink over the records after the first fifth (JIT warm-up, task
+ * deployment and model creation excluded): {@code (records - warm) / (t_last - t_warm)}. All pairs
+ * are labelled (every pair is an update), 64 features each. The source and the shuffle between
+ * source and trainer (serialisation of each record) are part of the figure, as in the real job.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.contrastream.bench.EngineThroughput \
+ *     [--records 3000000] [--models 10,1000] [--backends hashmap,rocksdb] \
+ *     [--configs identity,linear-sgd,linear-adam] [--checkpoint-interval 2000]
+ * </pre>
+ */
+public final class EngineThroughput {
+
+    private static final int FEATURES = 64;
+
+    private EngineThroughput() {}
+
+    /** The model configurations the harness knows, by name. */
+    static LearnerConfig config(String name) {
+        LearnerConfig reference = LearnerConfig.reference(1); // linear 64 -> 32, SGD
+        switch (name) {
+            case "identity":
+                return reference.withEncoder(
+                        new EncoderConfig(
+                                EncoderKind.IDENTITY, 0, 0, false, Initialization.PYTORCH_UNIFORM));
+            case "linear-sgd":
+                return reference;
+            case "linear-adam":
+                return reference.withOptimizer(OptimizerConfig.of(OptimizerKind.ADAM, 3e-4));
+            case "mlp-sgd":
+                return reference.withEncoder(
+                        new EncoderConfig(
+                                EncoderKind.MLP, 32, 256, false, Initialization.PYTORCH_UNIFORM));
+            default:
+                throw new IllegalArgumentException(
+                        "unknown configuration '"
+                                + name
+                                + "': identity, linear-sgd, linear-adam or mlp-sgd");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        long records = 3_000_000;
+        String models = "10,1000";
+        String backends = "hashmap,rocksdb";
+        String configs = "identity,linear-sgd,linear-adam";
+        long interval = 2000;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--records":
+                    records = Long.parseLong(args[i + 1]);
+                    break;
+                case "--models":
+                    models = args[i + 1];
+                    break;
+                case "--backends":
+                    backends = args[i + 1];
+                    break;
+                case "--configs":
+                    configs = args[i + 1];
+                    break;
+                case "--checkpoint-interval":
+                    interval = Long.parseLong(args[i + 1]);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown flag " + args[i]);
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "trainer throughput, MiniCluster, parallelism 1, %,d labelled pairs per run"
+                        + " (rate over the last 80 %%), %d features, checkpoints every %d ms%n",
+                records,
+                FEATURES,
+                interval);
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %-8s %8s %12s %10s%n",
+                "config",
+                "backend",
+                "models",
+                "pairs/s",
+                "wall s");
+        for (String config : configs.split(",")) {
+            for (String backend : backends.split(",")) {
+                for (String n : models.split(",")) {
+                    Result r = run(config, backend, Integer.parseInt(n), records, interval);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-12s %-8s %8s %,12.0f %10.1f%n",
+                            config,
+                            backend,
+                            n,
+                            r.pairsPerSecond,
+                            r.wallSeconds);
+                }
+            }
+        }
+    }
+
+    /** One run's figures. */
+    record Result(double pairsPerSecond, double wallSeconds) {}
+
+    static Result run(String config, String backend, int models, long records, long interval)
+            throws Exception {
+        Path dir = Files.createTempDirectory("contrastream-bench");
+        Configuration conf =
+                JobEnvironment.configuration(1, interval, backend, dir.toUri().toString());
+        conf.setString("state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
+        // RocksDB's memtables and block cache come out of managed memory; the local default is
+        // small enough for RocksDB to warn that it will flush constantly.
+        conf.setString("taskmanager.memory.managed.size", "256m");
+        conf.setString("rest.bind-address", "127.0.0.1");
+        conf.setString("rest.address", "127.0.0.1");
+        conf.setString("taskmanager.host", "127.0.0.1");
+        conf.setString("jobmanager.rpc.address", "127.0.0.1");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        env.configure(conf);
+        LearnerConfig learner = config(config);
+        TrainerSettings trainer =
+                new TrainerSettings(
+                        learner, AlertMode.CHANGE, TrainerSettings.DEFAULT_WARMUP, 1000);
+        JobSettings settings =
+                new JobSettings(
+                        trainer,
+                        WireFormat.AVRO,
+                        JobSettings.DEFAULT_MAX_FEATURES,
+                        JobSettings.DEFAULT_MAX_EVENT_TIME_AHEAD,
+                        SourceInfo.kafka("bench"));
+        DataStream<PairRecord> pairs =
+                env.fromSource(
+                        new DataGeneratorSource<>(
+                                new CyclingPairs(models), records, PairRecordTypeInfoFactory.TYPE),
+                        WatermarkStrategy.noWatermarks(),
+                        "pre-generated pairs");
+        RateSink.reset(records);
+        ContrastreamJob.train(pairs, settings).sinkTo(new RateSink()).name("counting sink");
+        long start = System.nanoTime();
+        env.execute("trainer throughput " + config + " " + backend + " " + models);
+        double wall = (System.nanoTime() - start) / 1e9;
+        deleteQuietly(dir);
+        double rate = (records - RateSink.warm) / ((RateSink.lastNanos - RateSink.warmNanos) / 1e9);
+        return new Result(rate, wall);
+    }
+
+    /**
+     * Record {@code i} is pool entry {@code i mod pool}; entry {@code j} is for model {@code j mod
+     * N}.
+     */
+    static final class CyclingPairs implements GeneratorFunction<Long, PairRecord> {
+        private static final long serialVersionUID = 1L;
+        private final int models;
+        private transient PairRecord[] pool;
+
+        CyclingPairs(int models) {
+            this.models = models;
+        }
+
+        @Override
+        public PairRecord map(Long index) {
+            if (pool == null) {
+                pool = pool(models);
+            }
+            return pool[(int) (index % pool.length)];
+        }
+
+        static PairRecord[] pool(int models) {
+            int size = models * Math.max(1, (4096 + models - 1) / models);
+            SplittableRandom random = new SplittableRandom(42);
+            List<PairRecord> out = new ArrayList<>(size);
+            for (int j = 0; j < size; j++) {
+                float[] a = new float[FEATURES];
+                float[] b = new float[FEATURES];
+                for (int k = 0; k < FEATURES; k++) {
+                    a[k] = (float) random.nextGaussian();
+                    b[k] = (float) random.nextGaussian();
+                }
+                out.add(
+                        new PairRecord(
+                                "e" + j,
+                                "model-" + (j % models),
+                                "l" + j,
+                                a,
+                                "r" + j,
+                                b,
+                                j % 2 == 0 ? PairLabel.SAME : PairLabel.DIFFERENT,
+                                1_700_000_000_000L + j,
+                                0,
+                                j));
+            }
+            return out.toArray(new PairRecord[0]);
+        }
+    }
+
+    /**
+     * Counts scores; notes the time of the record that ends the warm-up fifth and of the last one.
+     * Static fields: the MiniCluster runs in this JVM and the sink at parallelism 1.
+     */
+    static final class RateSink implements Sink<PairScore> {
+        private static final long serialVersionUID = 1L;
+        static volatile long total;
+        static volatile long warm;
+        static volatile long warmNanos;
+        static volatile long lastNanos;
+
+        static void reset(long records) {
+            total = records;
+            warm = records / 5;
+            warmNanos = 0;
+            lastNanos = 0;
+        }
+
+        @Override
+        public SinkWriter<PairScore> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                private long count;
+
+                @Override
+                public void write(PairScore element, Context ctx) {
+                    count++;
+                    if (count == warm) {
+                        warmNanos = System.nanoTime();
+                    }
+                    if (count == total) {
+                        lastNanos = System.nanoTime();
+                    }
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // A temporary directory left behind is no reason to fail a benchmark.
+        }
+    }
+}
