@@ -141,6 +141,10 @@ def feed(args):
 
     def stop(signum, frame):
         if producer is not None and producer.poll() is None:
+            try:
+                producer.stdin.close()  # kcat, blocked reading its input, sees the end at once
+            except (OSError, ValueError):
+                pass
             producer.terminate()
             try:
                 producer.wait(timeout=20)
