@@ -95,6 +95,10 @@ public final class LinearEncoder implements Encoder {
         int in = inputDim;
         int b = outputDim * in;
         VectorKernels v = vector;
+        if (v != null) {
+            v.exactAffine(params, 0, outputDim, x, in, params, b, out);
+            return;
+        }
         for (int o = 0; o < outputDim; o++) {
             double dot = v != null ? v.exactDot(params, o * in, x, in) : dot(params, o * in, x, in);
             out[o] = (float) (params[b + o] + dot);

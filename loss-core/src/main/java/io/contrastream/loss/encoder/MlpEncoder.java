@@ -172,6 +172,15 @@ public final class MlpEncoder implements Encoder {
         float[] hidden = a.hidden;
         int in = inputDim;
         VectorKernels v = vector;
+        if (v != null) {
+            v.exactAffine(params, 0, hiddenDim, x, in, params, b1, pre);
+            for (int j = 0; j < hiddenDim; j++) {
+                float p = pre[j];
+                hidden[j] = p > 0f ? p : 0f;
+            }
+            v.exactAffine(params, w2, outputDim, hidden, hiddenDim, params, b2, a.output());
+            return;
+        }
         for (int j = 0; j < hiddenDim; j++) {
             double dot =
                     v != null

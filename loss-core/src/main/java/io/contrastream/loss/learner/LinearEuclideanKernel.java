@@ -84,6 +84,10 @@ final class LinearEuclideanKernel {
         int n = inputDim;
         if (vector != null) {
             vector.subtract(x1, x2, d, n);
+            // The same four double accumulators as below: a float's square is exact in double.
+            deltaNorm = Math.sqrt(vector.exactDot(d, 0, d, n));
+            deltaMax = vector.maxAbs(d, n);
+            return deltaMax <= Float.MAX_VALUE;
         } else {
             for (int i = 0; i < n; i++) {
                 d[i] = x1[i] - x2[i];
@@ -129,10 +133,13 @@ final class LinearEuclideanKernel {
         float[] d = delta;
         double sum = 0;
         float max = 0;
+        if (vector != null) {
+            vector.roundedMatVec(w, outputDim, d, in, diff);
+        }
         for (int o = 0; o < outputDim; o++) {
             float e;
             if (vector != null) {
-                e = (float) vector.roundedProductSum(w, o * in, d, in);
+                e = diff[o];
             } else {
                 System.arraycopy(w, o * in, r, 0, in);
                 for (int i = 0; i < in; i++) {

@@ -13,6 +13,7 @@ import io.contrastream.loss.eval.ThresholdCalibrator;
 import io.contrastream.loss.optim.Optimizer;
 import io.contrastream.loss.optim.OptimizerKind;
 import io.contrastream.loss.optim.StepBounds;
+import io.contrastream.loss.simd.VectorKernels;
 import java.util.Arrays;
 
 /**
@@ -81,6 +82,12 @@ public final class OnlineLearner {
      * from the float values, and clipping rounds each value once more.
      */
     private static final double GRADIENT_SLACK = 1 + 1e-5;
+
+    /**
+     * The vector kernels, or null for plain loops; {@link #norm} and {@code exactDot(g, 0, g, n)}
+     * give the same double.
+     */
+    private final VectorKernels vector = VectorKernels.best();
 
     /** The fused kernel, or null when the configuration needs the general path. */
     private final LinearEuclideanKernel fused;
@@ -386,7 +393,10 @@ public final class OnlineLearner {
         Arrays.fill(grads, 0f);
         encoder.backward(params, x1, left, gradLeft, grads);
         encoder.backward(params, x2, right, gradRight, grads);
-        double norm = norm(grads);
+        double norm =
+                vector != null
+                        ? Math.sqrt(vector.exactDot(grads, 0, grads, grads.length))
+                        : norm(grads);
         result.gradientNorm = norm;
         if (!Double.isFinite(norm)) {
             return UpdateOutcome.SKIPPED_NON_FINITE_GRADIENT;

@@ -87,6 +87,79 @@ final class PanamaVectorKernels implements VectorKernels {
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
+    /** Lane swaps that add neighbours, then neighbouring pairs, in the plain loop's order. */
+    private static final jdk.incubator.vector.VectorShuffle<Double> SWAP_ONE =
+            jdk.incubator.vector.VectorShuffle.fromValues(D8, 1, 0, 3, 2, 5, 4, 7, 6);
+
+    private static final jdk.incubator.vector.VectorShuffle<Double> SWAP_TWO =
+            jdk.incubator.vector.VectorShuffle.fromValues(D8, 2, 3, 0, 1, 6, 7, 4, 5);
+
+    @Override
+    public void roundedMatVec(float[] w, int rows, float[] x, int n, float[] out) {
+        if (!WIDE_DOUBLES || (n & 7) != 0) {
+            for (int o = 0; o < rows; o++) {
+                out[o] = (float) roundedProductSum(w, o * n, x, n);
+            }
+            return;
+        }
+        int o = 0;
+        for (; o + 3 < rows; o += 4) {
+            int r0 = o * n;
+            int r1 = r0 + n;
+            int r2 = r1 + n;
+            int r3 = r2 + n;
+            DoubleVector a0 = DoubleVector.zero(D8);
+            DoubleVector a1 = a0;
+            DoubleVector a2 = a0;
+            DoubleVector a3 = a0;
+            for (int i = 0; i < n; i += 8) {
+                FloatVector xv = FloatVector.fromArray(F8, x, i);
+                FloatVector p0 = FloatVector.fromArray(F8, w, r0 + i).mul(xv);
+                FloatVector p1 = FloatVector.fromArray(F8, w, r1 + i).mul(xv);
+                FloatVector p2 = FloatVector.fromArray(F8, w, r2 + i).mul(xv);
+                FloatVector p3 = FloatVector.fromArray(F8, w, r3 + i).mul(xv);
+                a0 = a0.add((DoubleVector) p0.convertShape(VectorOperators.F2D, D8, 0));
+                a1 = a1.add((DoubleVector) p1.convertShape(VectorOperators.F2D, D8, 0));
+                a2 = a2.add((DoubleVector) p2.convertShape(VectorOperators.F2D, D8, 0));
+                a3 = a3.add((DoubleVector) p3.convertShape(VectorOperators.F2D, D8, 0));
+            }
+            // ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of each accumulator's lanes:
+            // s0 + s1 and s1 + s0 are the same double, so each step adds a lane-swapped copy.
+            // Written out rather than in a helper: a vector passed to a method C2 does not
+            // inline is boxed, and this must allocate nothing.
+            a0 = a0.add(a0.rearrange(SWAP_ONE));
+            a1 = a1.add(a1.rearrange(SWAP_ONE));
+            a2 = a2.add(a2.rearrange(SWAP_ONE));
+            a3 = a3.add(a3.rearrange(SWAP_ONE));
+            a0 = a0.add(a0.rearrange(SWAP_TWO));
+            a1 = a1.add(a1.rearrange(SWAP_TWO));
+            a2 = a2.add(a2.rearrange(SWAP_TWO));
+            a3 = a3.add(a3.rearrange(SWAP_TWO));
+            out[o] = (float) (a0.lane(0) + a0.lane(4));
+            out[o + 1] = (float) (a1.lane(0) + a1.lane(4));
+            out[o + 2] = (float) (a2.lane(0) + a2.lane(4));
+            out[o + 3] = (float) (a3.lane(0) + a3.lane(4));
+        }
+        for (; o < rows; o++) {
+            out[o] = (float) roundedProductSum(w, o * n, x, n);
+        }
+    }
+
+    @Override
+    public float maxAbs(float[] x, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector m = FloatVector.zero(F);
+        for (; i < bound; i += F.length()) {
+            m = m.max(FloatVector.fromArray(F, x, i).abs());
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, Math.abs(x[i]));
+        }
+        return max;
+    }
+
     @Override
     public double exactDot(float[] w, int wOffset, float[] x, int n) {
         int bound = n - (n & 3);
@@ -109,6 +182,79 @@ final class PanamaVectorKernels implements VectorKernels {
             s0 += (double) w[wOffset + i] * x[i];
         }
         return (s0 + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
+    }
+
+    @Override
+    public void exactAffine(
+            float[] w,
+            int wOffset,
+            int rows,
+            float[] x,
+            int n,
+            float[] bias,
+            int biasOffset,
+            float[] out) {
+        int bound = n - (n & 3);
+        int r = 0;
+        // Four rows at a time: four independent FMA chains, one conversion of x for all four.
+        for (; r + 3 < rows; r += 4) {
+            int w0 = wOffset + r * n;
+            int w1 = w0 + n;
+            int w2 = w1 + n;
+            int w3 = w2 + n;
+            DoubleVector a0 = DoubleVector.zero(D4);
+            DoubleVector a1 = a0;
+            DoubleVector a2 = a0;
+            DoubleVector a3 = a0;
+            for (int i = 0; i < bound; i += 4) {
+                DoubleVector xv =
+                        (DoubleVector)
+                                FloatVector.fromArray(F4, x, i)
+                                        .convertShape(VectorOperators.F2D, D4, 0);
+                DoubleVector v0 =
+                        (DoubleVector)
+                                FloatVector.fromArray(F4, w, w0 + i)
+                                        .convertShape(VectorOperators.F2D, D4, 0);
+                DoubleVector v1 =
+                        (DoubleVector)
+                                FloatVector.fromArray(F4, w, w1 + i)
+                                        .convertShape(VectorOperators.F2D, D4, 0);
+                DoubleVector v2 =
+                        (DoubleVector)
+                                FloatVector.fromArray(F4, w, w2 + i)
+                                        .convertShape(VectorOperators.F2D, D4, 0);
+                DoubleVector v3 =
+                        (DoubleVector)
+                                FloatVector.fromArray(F4, w, w3 + i)
+                                        .convertShape(VectorOperators.F2D, D4, 0);
+                a0 = v0.fma(xv, a0);
+                a1 = v1.fma(xv, a1);
+                a2 = v2.fma(xv, a2);
+                a3 = v3.fma(xv, a3);
+            }
+            double s0 = a0.lane(0);
+            double t0 = a1.lane(0);
+            double u0 = a2.lane(0);
+            double v0 = a3.lane(0);
+            for (int i = bound; i < n; i++) {
+                double xi = x[i];
+                s0 += w[w0 + i] * xi;
+                t0 += w[w1 + i] * xi;
+                u0 += w[w2 + i] * xi;
+                v0 += w[w3 + i] * xi;
+            }
+            double d0 = (s0 + a0.lane(1)) + (a0.lane(2) + a0.lane(3));
+            double d1 = (t0 + a1.lane(1)) + (a1.lane(2) + a1.lane(3));
+            double d2 = (u0 + a2.lane(1)) + (a2.lane(2) + a2.lane(3));
+            double d3 = (v0 + a3.lane(1)) + (a3.lane(2) + a3.lane(3));
+            out[r] = (float) (bias[biasOffset + r] + d0);
+            out[r + 1] = (float) (bias[biasOffset + r + 1] + d1);
+            out[r + 2] = (float) (bias[biasOffset + r + 2] + d2);
+            out[r + 3] = (float) (bias[biasOffset + r + 3] + d3);
+        }
+        for (; r < rows; r++) {
+            out[r] = (float) (bias[biasOffset + r] + exactDot(w, wOffset + r * n, x, n));
+        }
     }
 
     @Override

@@ -44,12 +44,41 @@ public interface VectorKernels {
     double roundedProductSum(float[] w, int wOffset, float[] x, int n);
 
     /**
+     * {@code out[o] = (float) roundedProductSum(w, o * n, x, n)} for {@code o < rows}: a
+     * matrix-vector product over {@code rows} consecutive rows of length {@code n}, each row's sum
+     * exactly as {@link #roundedProductSum}. Several rows run at once, sharing the loads of {@code
+     * x}.
+     */
+    void roundedMatVec(float[] w, int rows, float[] x, int n, float[] out);
+
+    /**
+     * The largest {@code |x[i]|} over {@code i < n}, {@code 0} for {@code n = 0}: NaN if any value
+     * is NaN, infinite if any is infinite and none NaN; exact (no rounding in a maximum).
+     */
+    float maxAbs(float[] x, int n);
+
+    /**
      * {@code sum_i (double) w[off + i] * x[i]} over {@code i < n} in double, in four accumulators
      * {@code s_k} (elements {@code i = k mod 4} in order, a tail added to {@code s0}), returned as
      * {@code (s0 + s1) + (s2 + s3)}. A product of two floats is exact in double, so each
      * accumulation step rounds once whether or not it is fused.
      */
     double exactDot(float[] w, int wOffset, float[] x, int n);
+
+    /**
+     * {@code out[r] = (float) (bias[biasOffset + r] + exactDot(w, wOffset + r * n, x, n))} for
+     * {@code r < rows}: an affine layer over {@code rows} consecutive rows of length {@code n},
+     * each row's dot product exactly as {@link #exactDot}; several rows run at once.
+     */
+    void exactAffine(
+            float[] w,
+            int wOffset,
+            int rows,
+            float[] x,
+            int n,
+            float[] bias,
+            int biasOffset,
+            float[] out);
 
     /**
      * {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}: the product rounded, then added.

@@ -68,6 +68,89 @@ class PanamaVectorKernelsTest {
         }
     }
 
+    /** The plain loop of {@code LinearEuclideanKernel.distance}: eight double accumulators. */
+    private static double referenceRoundedSum(float[] w, int offset, float[] x, int n) {
+        double[] s = new double[8];
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            for (int k = 0; k < 8; k++) {
+                s[k] += w[offset + i + k] * x[i + k];
+            }
+        }
+        for (; i < n; i++) {
+            s[0] += w[offset + i] * x[i];
+        }
+        return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    }
+
+    /** The plain loop of {@code LinearEncoder.dot}: four double accumulators. */
+    private static double referenceExactDot(float[] w, int offset, float[] x, int n) {
+        double[] s = new double[4];
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            for (int k = 0; k < 4; k++) {
+                s[k] += (double) w[offset + i + k] * x[i + k];
+            }
+        }
+        for (; i < n; i++) {
+            s[0] += (double) w[offset + i] * x[i];
+        }
+        return (s[0] + s[1]) + (s[2] + s[3]);
+    }
+
+    @Test
+    void roundedMatVecAndExactAffineEqualTheirRowLoops() {
+        SplittableRandom random = new SplittableRandom(6);
+        int[] rowCounts = {0, 1, 2, 3, 4, 5, 7, 8, 9, 32, 128};
+        int[] widths = {0, 1, 3, 4, 7, 8, 9, 16, 24, 63, 64, 65, 784};
+        for (int rows : rowCounts) {
+            for (int n : widths) {
+                int offset = random.nextInt(6);
+                float[] w = vector(random, offset + rows * n + rows + 2);
+                float[] x = vector(random, n);
+                float[] out = new float[rows + 1];
+                float[] expected = new float[rows + 1];
+                float[] noOffset = java.util.Arrays.copyOfRange(w, offset, w.length);
+                for (int o = 0; o < rows; o++) {
+                    expected[o] = (float) referenceRoundedSum(noOffset, o * n, x, n);
+                }
+                vector.roundedMatVec(noOffset, rows, x, n, out);
+                assertBits("roundedMatVec " + rows + "x" + n, expected, out);
+
+                int bias = offset + rows * n;
+                for (int o = 0; o < rows; o++) {
+                    expected[o] =
+                            (float) (w[bias + o] + referenceExactDot(w, offset + o * n, x, n));
+                }
+                vector.exactAffine(w, offset, rows, x, n, w, bias, out);
+                assertBits("exactAffine " + rows + "x" + n, expected, out);
+            }
+        }
+    }
+
+    @Test
+    void maxAbsIsExactAndPropagatesNanAndInfinity() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int n : lengths()) {
+            for (float special : new float[] {0f, Float.NaN, Float.NEGATIVE_INFINITY}) {
+                float[] x = vector(random, n);
+                if (n > 0 && special != 0f) {
+                    x[random.nextInt(n)] = special;
+                }
+                float expected = 0f;
+                for (int i = 0; i < n; i++) {
+                    expected = Math.max(expected, Math.abs(x[i]));
+                }
+                float actual = vector.maxAbs(x, n);
+                assertThat(Float.floatToIntBits(actual))
+                        .as(
+                                "maxAbs n=%d with %s: expected %s, got %s",
+                                n, special, expected, actual)
+                        .isEqualTo(Float.floatToIntBits(expected));
+            }
+        }
+    }
+
     @Test
     void roundedProductSumEqualsEightDoubleAccumulators() {
         SplittableRandom random = new SplittableRandom(1);
