@@ -18,10 +18,9 @@ import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
 import io.contrastream.schema.PairScore;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -43,9 +42,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * memory (RocksDB's memtables and block cache) is 256 MiB; RocksDB writes under the temp directory.
  *
  * <p>The rate is taken at the sink over the records after the first fifth (JIT warm-up, task
- * deployment and model creation excluded): {@code (records - warm) / (t_last - t_warm)}. All pairs
- * are labelled (every pair is an update), 64 features each. The source and the shuffle between
- * source and trainer (serialisation of each record) are part of the figure, as in the real job.
+ * deployment and model creation excluded): {@code (records - warm) / (t_last - t_warm)}; beside it,
+ * the CPU time of the trainer's task thread per pair over the same records (thread CPU clock), a
+ * figure that other processes on a busy machine disturb far less than the wall rate. All pairs are
+ * labelled (every pair is an update), 64 features each. The source and the shuffle between source
+ * and trainer (serialisation of each record) are part of the figure, as in the real job.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.contrastream.bench.EngineThroughput \
@@ -119,11 +120,12 @@ public final class EngineThroughput {
                 interval);
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-8s %8s %12s %10s%n",
+                "%-12s %-8s %8s %12s %14s %10s%n",
                 "config",
                 "backend",
                 "models",
                 "pairs/s",
+                "CPU us/pair",
                 "wall s");
         for (String config : configs.split(",")) {
             for (String backend : backends.split(",")) {
@@ -131,21 +133,40 @@ public final class EngineThroughput {
                     Result r = run(config, backend, Integer.parseInt(n), records, interval);
                     System.out.printf(
                             Locale.ROOT,
-                            "%-12s %-8s %8s %,12.0f %10.1f%n",
+                            "%-12s %-8s %8s %,12.0f %14.2f %10.1f%n",
                             config,
                             backend,
                             n,
                             r.pairsPerSecond,
+                            r.cpuMicrosPerPair,
                             r.wallSeconds);
                 }
             }
         }
     }
 
-    /** One run's figures. */
-    record Result(double pairsPerSecond, double wallSeconds) {}
+    /**
+     * One run's figures: pairs per second of wall time; CPU time of the trainer's task thread
+     * (input deserialisation, trainer, chained sink) per pair, which other processes on the machine
+     * disturb far less than the wall rate; heap used after GC at the last record, if probed (else
+     * 0).
+     */
+    record Result(
+            double pairsPerSecond, double cpuMicrosPerPair, double wallSeconds, long heapAtEnd) {}
 
     static Result run(String config, String backend, int models, long records, long interval)
+            throws Exception {
+        return run(config, backend, models, records, interval, false);
+    }
+
+    /** One job; with {@code probeHeap}, the heap used after GC is taken at the last record. */
+    static Result run(
+            String config,
+            String backend,
+            int models,
+            long records,
+            long interval,
+            boolean probeHeap)
             throws Exception {
         Path dir = Files.createTempDirectory("contrastream-bench");
         Configuration conf =
@@ -163,7 +184,7 @@ public final class EngineThroughput {
         LearnerConfig learner = config(config);
         TrainerSettings trainer =
                 new TrainerSettings(
-                        learner, AlertMode.CHANGE, TrainerSettings.DEFAULT_WARMUP, 1000);
+                        learner, AlertMode.CHANGE, TrainerSettings.DEFAULT_WARMUP, 1000, models);
         JobSettings settings =
                 new JobSettings(
                         trainer,
@@ -178,23 +199,28 @@ public final class EngineThroughput {
                         WatermarkStrategy.noWatermarks(),
                         "pre-generated pairs");
         RateSink.reset(records);
+        RateSink.probeHeap = probeHeap;
         ContrastreamJob.train(pairs, settings).sinkTo(new RateSink()).name("counting sink");
         long start = System.nanoTime();
         env.execute("trainer throughput " + config + " " + backend + " " + models);
         double wall = (System.nanoTime() - start) / 1e9;
         deleteQuietly(dir);
         double rate = (records - RateSink.warm) / ((RateSink.lastNanos - RateSink.warmNanos) / 1e9);
-        return new Result(rate, wall);
+        double cpu =
+                (RateSink.lastCpuNanos - RateSink.warmCpuNanos) / 1e3 / (records - RateSink.warm);
+        return new Result(rate, cpu, wall, RateSink.heapAtEnd);
     }
 
     /**
-     * Record {@code i} is pool entry {@code i mod pool}; entry {@code j} is for model {@code j mod
-     * N}.
+     * Record {@code i} is for model {@code i mod N}, with the features of pool entry {@code i mod
+     * 4096}: the pool does not grow with N, so runs with different N hold the same input in memory.
      */
     static final class CyclingPairs implements GeneratorFunction<Long, PairRecord> {
         private static final long serialVersionUID = 1L;
+        private static final int POOL = 4096;
         private final int models;
         private transient PairRecord[] pool;
+        private transient String[] names;
 
         CyclingPairs(int models) {
             this.models = models;
@@ -203,26 +229,41 @@ public final class EngineThroughput {
         @Override
         public PairRecord map(Long index) {
             if (pool == null) {
-                pool = pool(models);
+                pool = pool();
+                names = new String[models];
+                for (int m = 0; m < models; m++) {
+                    names[m] = "model-" + m;
+                }
             }
-            return pool[(int) (index % pool.length)];
+            long i = index;
+            PairRecord p = pool[(int) (i % POOL)];
+            return new PairRecord(
+                    p.eventId(),
+                    names[(int) (i % models)],
+                    p.leftId(),
+                    p.left(),
+                    p.rightId(),
+                    p.right(),
+                    p.label(),
+                    p.eventTime(),
+                    0,
+                    i);
         }
 
-        static PairRecord[] pool(int models) {
-            int size = models * Math.max(1, (4096 + models - 1) / models);
+        static PairRecord[] pool() {
             SplittableRandom random = new SplittableRandom(42);
-            List<PairRecord> out = new ArrayList<>(size);
-            for (int j = 0; j < size; j++) {
+            PairRecord[] out = new PairRecord[POOL];
+            for (int j = 0; j < POOL; j++) {
                 float[] a = new float[FEATURES];
                 float[] b = new float[FEATURES];
                 for (int k = 0; k < FEATURES; k++) {
                     a[k] = (float) random.nextGaussian();
                     b[k] = (float) random.nextGaussian();
                 }
-                out.add(
+                out[j] =
                         new PairRecord(
                                 "e" + j,
-                                "model-" + (j % models),
+                                "",
                                 "l" + j,
                                 a,
                                 "r" + j,
@@ -230,9 +271,9 @@ public final class EngineThroughput {
                                 j % 2 == 0 ? PairLabel.SAME : PairLabel.DIFFERENT,
                                 1_700_000_000_000L + j,
                                 0,
-                                j));
+                                j);
             }
-            return out.toArray(new PairRecord[0]);
+            return out;
         }
     }
 
@@ -242,16 +283,22 @@ public final class EngineThroughput {
      */
     static final class RateSink implements Sink<PairScore> {
         private static final long serialVersionUID = 1L;
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
         static volatile long total;
         static volatile long warm;
         static volatile long warmNanos;
         static volatile long lastNanos;
+        static volatile long warmCpuNanos;
+        static volatile long lastCpuNanos;
+        static volatile boolean probeHeap;
+        static volatile long heapAtEnd;
 
         static void reset(long records) {
             total = records;
             warm = records / 5;
             warmNanos = 0;
             lastNanos = 0;
+            heapAtEnd = 0;
         }
 
         @Override
@@ -264,9 +311,15 @@ public final class EngineThroughput {
                     count++;
                     if (count == warm) {
                         warmNanos = System.nanoTime();
+                        warmCpuNanos = THREADS.getCurrentThreadCpuTime();
                     }
                     if (count == total) {
                         lastNanos = System.nanoTime();
+                        lastCpuNanos = THREADS.getCurrentThreadCpuTime();
+                        if (probeHeap) {
+                            // In the task thread, the trainer's models all live: what they hold.
+                            heapAtEnd = usedHeapAfterGc();
+                        }
                     }
                 }
 

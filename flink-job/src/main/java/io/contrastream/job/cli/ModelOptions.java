@@ -178,7 +178,7 @@ public final class ModelOptions {
 
     @Option(
             names = "--max-models",
-            defaultValue = "10000",
+            defaultValue = "1000",
             description =
                     "Most models one trainer subtask holds (a job at parallelism p holds at most"
                             + " p x this, fewer if model keys are skewed); a pair of a new model past"

@@ -37,11 +37,12 @@ public record TrainerSettings(
     public static final long DEFAULT_METRICS_EVERY = 1000;
 
     /**
-     * The default bound on models per trainer subtask: 10,000. Ten thousand models of linear 64 ->
-     * 32 with Adam fit a TaskManager's default heap (the README's memory figures); larger models or
-     * smaller heaps call for a lower bound.
+     * The default bound on models per trainer subtask: 1,000. A model of the default configuration
+     * (linear 64 -> 32, Adam) takes about 90 KB of heap on the heap backend (measured: README,
+     * "Performance: engine"), so a flood of new model keys stops at about 90 MiB per subtask. A job
+     * that means to hold more raises it together with the TaskManager heap, or uses RocksDB.
      */
-    public static final long DEFAULT_MAX_MODELS = 10_000;
+    public static final long DEFAULT_MAX_MODELS = 1_000;
 
     /**
      * The default dedupe window: the last 1024 accepted event ids of each model (8 KiB of state per
