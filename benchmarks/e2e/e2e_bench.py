@@ -350,6 +350,14 @@ def topics(args):
     raise SystemExit("topics not ready: %s" % args.names)
 
 
+def commit_of(r):
+    if r["system"] == "contrastream":
+        return "checkpoint %s ms" % r["interval"]
+    if r["interval"] in ("-", "0"):
+        return "none (at-least-once)"
+    return "transaction %s ms" % r["interval"]
+
+
 def table(args):
     rows = [json.loads(line) for line in open(args.results)]
     rows = [r for r in rows if r["phase"] != "warmup"]
@@ -357,27 +365,30 @@ def table(args):
     print(fmt % ("system", "run", "commit / checkpoint", "events", "offered/s", "pairs/s", "p50 ms", "p99 ms"))
     print("|" + "|".join("-" * (w + 2) for w in (12, 10, 20, 6, 9, 8, 8, 8)) + "|")
     for r in rows:
-        if r["system"] == "contrastream":
-            commit = "checkpoint %s ms" % r["interval"]
-        else:
-            commit = "transaction %s ms" % r["interval"] if r["interval"] not in ("-", "none") else "none"
+        commit = commit_of(r)
         print(fmt % (r["system"], r["phase"], commit, r["events"], "max" if not r["rate"] else "%d" % r["rate"],
                      "%.0f" % r["pairs_per_s"], "%.0f" % r["p50_ms"], "%.0f" % r["p99_ms"]))
     peers = [r for r in rows if r["system"] == "pytorch"]
+    print()
+    print("Ratios, Contrastream / PyTorch peer (pairs/s: above 1 = Contrastream faster;"
+          " latency: below 1 = Contrastream quicker)")
+    fmt = "| %-19s | %-24s | %14s | %14s | %14s |"
+    print(fmt % ("Contrastream", "PyTorch peer", "pairs/s", "p50 latency", "p99 latency"))
+    print("|" + "|".join("-" * (w + 2) for w in (19, 24, 14, 14, 14)) + "|")
     for r in rows:
-        if r["system"] != "contrastream":
+        if r["system"] != "contrastream" or r["phase"] != "throughput":
             continue
+        lat = next((x for x in rows if x["system"] == "contrastream" and x["interval"] == r["interval"]
+                    and x["phase"] == "latency"), None)
         for q in peers:
-            if q["phase"] != r["phase"]:
+            if q["phase"] != "throughput":
                 continue
-            against = "PyTorch peer, %s" % ("no transactions" if q["interval"] in ("-", "none")
-                                            else "transactions every %s ms" % q["interval"])
-            if r["phase"] == "throughput":
-                print("Contrastream (checkpoint %s ms) / %s: %.1fx the sustained pairs/s"
-                      % (r["interval"], against, r["pairs_per_s"] / q["pairs_per_s"]))
-            else:
-                print("Contrastream (checkpoint %s ms) / %s: %.2fx the p50, %.2fx the p99 latency at %d/s"
-                      % (r["interval"], against, r["p50_ms"] / q["p50_ms"], r["p99_ms"] / q["p99_ms"], r["rate"]))
+            qlat = next((x for x in peers if x["interval"] == q["interval"] and x["phase"] == "latency"), None)
+            both = lat is not None and qlat is not None
+            print(fmt % ("checkpoint %s ms" % r["interval"], commit_of(q),
+                         "%.1fx" % (r["pairs_per_s"] / q["pairs_per_s"]),
+                         "%.2fx" % (lat["p50_ms"] / qlat["p50_ms"]) if both else "-",
+                         "%.2fx" % (lat["p99_ms"] / qlat["p99_ms"]) if both else "-"))
     bad = [r for r in rows if r["scored"] != r["events"] or r["duplicates"]]
     for r in bad:
         print("WARNING: %s %s %s: %d of %d scored, %d duplicates"
