@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: a real Kafka broker process, exactly once, produce -> committed score.
 #
-#   benchmarks/e2e/latency.sh          # about 4-5 minutes once built; prints one table
+#   benchmarks/e2e/latency.sh    # 6-7 minutes on the busy 2-core machine once built; prints the tables
 #
 # For each checkpoint interval (1000 ms, then 200 ms) it starts `./contrastream run` (an
 # in-process Flink MiniCluster, exactly-once Kafka sinks: scores become visible to a
@@ -24,9 +24,9 @@
 # Environment (all optional):
 #   E2E_INTERVALS="1000 200"  checkpoint intervals (ms) of the Contrastream runs
 #   E2E_TPUT_EVENTS=20000     events of the throughput phase
-#   E2E_LAT_EVENTS=6000       events of the latency phase
-#   E2E_LAT_RATE=300          events/s offered in the latency phase
-#   E2E_WARMUP=2000           warm-up events (as fast as possible, not reported)
+#   E2E_LAT_EVENTS=3000       events of the latency phase
+#   E2E_LAT_RATE=100          events/s offered in the latency phase
+#   E2E_WARMUP=1000           warm-up events (as fast as possible, not reported)
 #   E2E_PARALLELISM=1         parallelism of the job
 #   E2E_PEER_MODES="0 1000"   PyTorch peer runs: 0 = plain producer, auto-committed offsets
 #                             (at-least-once); N = scores and input offsets in one Kafka
@@ -41,9 +41,9 @@ KAFKA_LIB="$E2E/target/kafka-lib"
 PY=/usr/bin/python3 # Debian's: python3-torch, -avro, -confluent-kafka, -numpy are Debian packages
 INTERVALS="${E2E_INTERVALS:-1000 200}"
 TPUT_EVENTS="${E2E_TPUT_EVENTS:-20000}"
-LAT_EVENTS="${E2E_LAT_EVENTS:-6000}"
-LAT_RATE="${E2E_LAT_RATE:-300}"
-WARMUP="${E2E_WARMUP:-2000}"
+LAT_EVENTS="${E2E_LAT_EVENTS:-3000}"
+LAT_RATE="${E2E_LAT_RATE:-100}"
+WARMUP="${E2E_WARMUP:-1000}"
 PARALLELISM="${E2E_PARALLELISM:-1}"
 PEER_MODES="${E2E_PEER_MODES-0 1000}"
 
