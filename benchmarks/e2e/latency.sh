@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: a real Kafka broker process, exactly once, produce -> committed score.
 #
-#   benchmarks/e2e/latency.sh    # 6-7 minutes on the busy 2-core machine once built; prints the tables
+#   benchmarks/e2e/latency.sh    # about 5 minutes on the shared 2-core machine once built; prints the tables
 #
 # For each checkpoint interval (1000 ms, then 200 ms) it starts `./contrastream run` (an
 # in-process Flink MiniCluster, exactly-once Kafka sinks: scores become visible to a
