@@ -184,7 +184,13 @@ public final class EngineThroughput {
         LearnerConfig learner = config(config);
         TrainerSettings trainer =
                 new TrainerSettings(
-                        learner, AlertMode.CHANGE, TrainerSettings.DEFAULT_WARMUP, 1000, models);
+                        learner,
+                        AlertMode.CHANGE,
+                        TrainerSettings.DEFAULT_WARMUP,
+                        1000,
+                        models,
+                        TrainerSettings.DEFAULT_DEDUPE_WINDOW,
+                        0);
         JobSettings settings =
                 new JobSettings(
                         trainer,
@@ -237,8 +243,10 @@ public final class EngineThroughput {
             }
             long i = index;
             PairRecord p = pool[(int) (i % POOL)];
+            // A fresh event id per record (a real input's are unique): the trainer's dedupe
+            // window would refuse a repeated one.
             return new PairRecord(
-                    p.eventId(),
+                    "e" + i,
                     names[(int) (i % models)],
                     p.leftId(),
                     p.left(),

@@ -2,7 +2,9 @@ package io.contrastream.bench;
 
 import io.contrastream.job.model.ModelState;
 import io.contrastream.job.model.ModelStateSerializer;
+import io.contrastream.job.model.RecentEventIds;
 import io.contrastream.job.train.TrainerOperator;
+import io.contrastream.job.train.TrainerSettings;
 import io.contrastream.loss.PairLabel;
 import io.contrastream.loss.encoder.EncoderConfig;
 import io.contrastream.loss.encoder.EncoderKind;
@@ -80,9 +82,9 @@ public final class StateFootprint {
                 "copies/64MiB");
         for (Row row : rows) {
             OnlineLearner learner = OnlineLearner.create(row.config(), row.inputDim());
-            long fresh = bytes(new ModelState(learner));
+            long fresh = bytes(new ModelState(learner, TrainerSettings.DEFAULT_DEDUPE_WINDOW));
             train(learner, row.inputDim(), 2_000, 7);
-            long trained = bytes(new ModelState(learner));
+            long trained = bytes(withFullDedupeWindow(learner));
             System.out.printf(
                     Locale.ROOT,
                     "%-38s %,12d %,14d %,12d%n",
@@ -98,7 +100,7 @@ public final class StateFootprint {
         for (int m = 0; m < MODELS; m++) {
             OnlineLearner learner = OnlineLearner.create(linAdam, 64);
             train(learner, 64, 20, m);
-            held.put("model-" + m, new ModelState(learner));
+            held.put("model-" + m, withFullDedupeWindow(learner));
         }
         long after = EngineThroughput.usedHeapAfterGc();
         System.out.printf(
@@ -157,5 +159,18 @@ public final class StateFootprint {
             }
             learner.process(a, b, i % 2 == 0 ? PairLabel.SAME : PairLabel.DIFFERENT);
         }
+    }
+
+    /**
+     * A model's state as the trainer keeps it once warm: with its dedupe window full of event ids
+     * (1,024 by default: 8 KiB serialised, about 16 KiB on the heap with its index).
+     */
+    static ModelState withFullDedupeWindow(OnlineLearner learner) {
+        ModelState state = new ModelState(learner, TrainerSettings.DEFAULT_DEDUPE_WINDOW);
+        RecentEventIds ids = state.recentEventIds(TrainerSettings.DEFAULT_DEDUPE_WINDOW);
+        for (int k = 0; k < TrainerSettings.DEFAULT_DEDUPE_WINDOW; k++) {
+            ids.add(RecentEventIds.fingerprint("event-" + k));
+        }
+        return state;
     }
 }
