@@ -4,19 +4,30 @@
 # Kafka broker in its own JVM, fed and read back by kcat (librdkafka: not this project's code).
 # Everything binds 127.0.0.1. See e2e/README.md.
 #
-#   e2e/cluster-smoke.sh                 # about 2-3 minutes; exit 0 and PASS, or non-zero and FAIL
+# By default (the chaos run, what CI runs) the job reads a paced feed without end, and the script
+# kills one TaskManager with SIGKILL mid-stream and starts it again, then kills the broker with
+# SIGKILL mid-stream and starts it again; the committed outputs must still hold every record once.
+# E2E_CHAOS=0 is the plain smoke run: everything produced first, a bounded job, no failure.
+#
+#   e2e/cluster-smoke.sh                 # about 3 minutes; exit 0 and PASS, or non-zero and FAIL
+#   E2E_CHAOS=0 e2e/cluster-smoke.sh     # about 1.5 minutes
 #
 # Environment (all optional):
-#   E2E_EVENTS=2000        records produced (7 of them refused on purpose)
+#   E2E_CHAOS=1            1: kill and restart a TaskManager and the broker mid-stream; 0: no failure
+#   E2E_EVENTS=6000|2000   records produced, chaos|smoke (7 of them refused on purpose)
+#   E2E_RATE=100           records a second the chaos run feeds
 #   E2E_TASKMANAGERS=2     TaskManager processes (one slot each; the job runs at parallelism 2)
-#   E2E_JOB_TIMEOUT=180    seconds the job may take to finish
+#   E2E_JOB_TIMEOUT=180    seconds the job may take to finish (chaos: each wait for committed outputs)
 #   E2E_SKIP_BUILD=1       use the jars already built, do not run Maven for the project
 #   E2E_KEEP_RUN_DIR=1     keep the run directory (logs, data) even on success
 set -euo pipefail
 
 E2E="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$E2E")"
-EVENTS="${E2E_EVENTS:-2000}"
+CHAOS="${E2E_CHAOS:-1}"
+case "$CHAOS" in 0 | 1) ;; *) echo "E2E_CHAOS must be 0 or 1, not '$CHAOS'" >&2; exit 2 ;; esac
+if [ "$CHAOS" = 1 ]; then EVENTS="${E2E_EVENTS:-6000}"; else EVENTS="${E2E_EVENTS:-2000}"; fi
+RATE="${E2E_RATE:-100}"
 TASKMANAGERS="${E2E_TASKMANAGERS:-2}"
 JOB_TIMEOUT="${E2E_JOB_TIMEOUT:-180}"
 PARALLELISM=2
@@ -35,25 +46,35 @@ die() { log "ERROR: $*" >&2; exit 1; }
 PIDS=()
 NAMES=()
 TOPIC_PIDS=()
+FEED_PIDS=() # the chaos run's feeder (pairs.py feed, which runs kcat): expected to end by itself
 RUN=""
 RESULT="FAIL"
 
-stop_all() {
-  local i pid name deadline
-  # Reverse start order: client, TaskManagers, JobManager, broker.
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-    pid="${PIDS[$i]}"
-    name="${NAMES[$i]}"
+stop_one() { # stop_one PID NAME: SIGTERM, up to 30 s, then SIGKILL; reaped
+  local pid="$1" name="$2" deadline
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$(($(date +%s) + 30))
+    while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      deadline=$(($(date +%s) + 30))
-      while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
-      if kill -0 "$pid" 2>/dev/null; then
-        log "$name (pid $pid) did not stop within 30 s of SIGTERM: SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-      fi
+      log "$name (pid $pid) did not stop within 30 s of SIGTERM: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
     fi
-    wait "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_all() {
+  local k i keys=("${!PIDS[@]}")
+  # Reverse start order: client, TaskManagers, JobManager; then the broker, also when it was
+  # restarted after the others (a crashed process is no longer listed).
+  for ((k = ${#keys[@]} - 1; k >= 0; k--)); do
+    i="${keys[$k]}"
+    [[ "${NAMES[$i]}" == kafka* ]] || stop_one "${PIDS[$i]}" "${NAMES[$i]}"
+  done
+  for ((k = ${#keys[@]} - 1; k >= 0; k--)); do
+    i="${keys[$k]}"
+    [[ "${NAMES[$i]}" != kafka* ]] || stop_one "${PIDS[$i]}" "${NAMES[$i]}"
   done
 }
 
@@ -64,6 +85,9 @@ on_exit() {
   for pid in "${TOPIC_PIDS[@]}"; do # short-lived kafka-topics JVMs, if interrupted meanwhile
     if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null; fi
     wait "$pid" 2>/dev/null
+  done
+  for pid in "${FEED_PIDS[@]}"; do # the chaos run's feeder, if still running (it stops its kcat)
+    stop_one "$pid" feeder
   done
   if [ ${#PIDS[@]} -gt 0 ]; then
     log "stopping ${#PIDS[@]} processes: $(for i in "${!PIDS[@]}"; do printf '%s=%s ' "${NAMES[$i]}" "${PIDS[$i]}"; done)"
@@ -210,10 +234,14 @@ CLUSTER_ID="$(java -cp "$KAFKA_LIB/*" -Dlog4j2.configurationFile="$E2E/conf/log4
 "${KAFKA_JAVA[@]}" -Dlog.file="$RUN/logs/kafka-storage.log" kafka.tools.StorageTool format \
   -t "$CLUSTER_ID" -c "$RUN/server.properties" >>"$RUN/logs/kafka-storage.out" 2>&1 ||
   die "kafka storage format failed: $(cat "$RUN/logs/kafka-storage.out")"
-start kafka "$RUN/logs/kafka.out" "${KAFKA_JAVA[@]}" -Dlog.file="$RUN/logs/kafka.log" \
-  kafka.Kafka "$RUN/server.properties"
-wait_for 60 "the Kafka broker on $BOOTSTRAP" \
-  bash -c "grep -q 'Kafka Server started' '$RUN/logs/kafka.log' && (exec 3<>/dev/tcp/127.0.0.1/$BROKER_PORT)"
+# start_broker NAME: the broker on the run's port and data dir, logs NAME.log; waits until it serves.
+start_broker() {
+  start "$1" "$RUN/logs/$1.out" "${KAFKA_JAVA[@]}" -Dlog.file="$RUN/logs/$1.log" \
+    kafka.Kafka "$RUN/server.properties"
+  wait_for 90 "the Kafka broker on $BOOTSTRAP" \
+    bash -c "grep -q 'Kafka Server started' '$RUN/logs/$1.log' && (exec 3<>/dev/tcp/127.0.0.1/$BROKER_PORT)"
+}
+start_broker kafka
 log "Kafka broker ready on $BOOTSTRAP (cluster id $CLUSTER_ID)"
 
 # 3b. Flink: one JobManager, TaskManagers, each a JVM with the flags Flink's own scripts compute.
@@ -268,12 +296,14 @@ start jobmanager "$RUN/logs/jobmanager.out" \
   java "${JM_JVM[@]}" "${FLINK_JAVA_OPTS[@]}" -Dlog.file="$RUN/logs/jobmanager.log" \
   -cp "$FLINK_LIB/*" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
   --configDir "$RUN/flink-conf" "${JM_DYN[@]}"
-for ((t = 1; t <= TASKMANAGERS; t++)); do
-  start "taskmanager-$t" "$RUN/logs/taskmanager-$t.out" \
-    java "${TM_JVM[@]}" "${FLINK_JAVA_OPTS[@]}" -Dlog.file="$RUN/logs/taskmanager-$t.log" \
+# start_taskmanager T NAME: TaskManager resource id tm-T, process and log named NAME.
+start_taskmanager() {
+  start "$2" "$RUN/logs/$2.out" \
+    java "${TM_JVM[@]}" "${FLINK_JAVA_OPTS[@]}" -Dlog.file="$RUN/logs/$2.log" \
     -cp "$FLINK_LIB/*" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    --configDir "$RUN/flink-conf" "${TM_DYN[@]}" -D "taskmanager.resource-id=tm-$t"
-done
+    --configDir "$RUN/flink-conf" "${TM_DYN[@]}" -D "taskmanager.resource-id=tm-$1"
+}
+for ((t = 1; t <= TASKMANAGERS; t++)); do start_taskmanager "$t" "taskmanager-$t"; done
 
 # 4. Topics, then the feed (while the cluster starts).
 # Kafka's own kafka-topics tool, one short JVM per topic, all at once (each waited for by PID).
@@ -302,11 +332,13 @@ log "topics created (4 partitions each, seen by kcat -L): ${TOPICS[*]}"
 
 "$PY" "$E2E/pairs.py" gen --events "$EVENTS" --out "$RUN/feed.tsv" --expect "$RUN/expect.json" |
   sed 's/^/  feed: /'
-kcat -P -b "$BOOTSTRAP" -t pairs -K $'\t' -X acks=all -z none <"$RUN/feed.tsv" 2>"$RUN/logs/kcat-produce.err" ||
-  die "kcat could not produce: $(cat "$RUN/logs/kcat-produce.err")"
-[ ! -s "$RUN/logs/kcat-produce.err" ] || die "kcat reported: $(head -n 5 "$RUN/logs/kcat-produce.err")"
-kcat -C -b "$BOOTSTRAP" -t pairs -e -o beginning -q -f '%s\n' >"$RUN/out/pairs.jsonl"
-log "produced $(wc -l <"$RUN/feed.tsv") records to topic pairs with kcat (read back: $(wc -l <"$RUN/out/pairs.jsonl"))"
+if [ "$CHAOS" = 0 ]; then
+  kcat -P -b "$BOOTSTRAP" -t pairs -K $'\t' -X acks=all -z none <"$RUN/feed.tsv" 2>"$RUN/logs/kcat-produce.err" ||
+    die "kcat could not produce: $(cat "$RUN/logs/kcat-produce.err")"
+  [ ! -s "$RUN/logs/kcat-produce.err" ] || die "kcat reported: $(head -n 5 "$RUN/logs/kcat-produce.err")"
+  kcat -C -b "$BOOTSTRAP" -t pairs -e -o beginning -q -f '%s\n' >"$RUN/out/pairs.jsonl"
+  log "produced $(wc -l <"$RUN/feed.tsv") records to topic pairs with kcat (read back: $(wc -l <"$RUN/out/pairs.jsonl"))"
+fi
 
 cluster_ready() {
   curl -sf "$REST/overview" | "$PY" -c '
@@ -319,10 +351,13 @@ wait_for 120 "$TASKMANAGERS TaskManager(s) to register at $REST" cluster_ready
 log "Flink cluster ready: $(curl -sf "$REST/overview")"
 
 # 5. Submit the job jar with Flink's own client (what `flink run -d` runs), then wait for the end.
-JOB_ARGS=(run --bootstrap-servers "$BOOTSTRAP" --format json --stop-at-latest
+JOB_ARGS=(run --bootstrap-servers "$BOOTSTRAP" --format json
   --parallelism "$PARALLELISM" --checkpoint-interval 1000 --state-backend rocksdb
   --checkpoint-dir "file://$RUN/checkpoints" --job-name contrastream-e2e
   --warmup 50 --metrics-every 200)
+# The smoke run reads up to the offsets latest at its start and finishes; the chaos run reads on
+# until the script cancels it, once every record is accounted for.
+[ "$CHAOS" = 0 ] && JOB_ARGS+=(--stop-at-latest)
 log "submitting: flink run -d contrastream-job.jar ${JOB_ARGS[*]}"
 start client "$RUN/logs/client.out" \
   env FLINK_CONF_DIR="$RUN/flink-conf" \
@@ -345,24 +380,157 @@ fi
 log "job $JOB_ID submitted"
 
 job_state() { curl -sf "$REST/jobs/$JOB_ID" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
-deadline=$(($(date +%s) + JOB_TIMEOUT))
-state=""
-last=""
-while :; do
-  alive_or_die
-  state="$(job_state || echo UNKNOWN)"
-  [ "$state" != "$last" ] && log "job state $state" && last="$state"
-  case "$state" in
-    FINISHED) break ;;
-    FAILED | CANCELED | SUSPENDED)
-      curl -sf "$REST/jobs/$JOB_ID/exceptions" >"$RUN/logs/job-exceptions.json" || true
-      "$PY" -c 'import json,sys; e=json.load(open(sys.argv[1])); print((e.get("root-exception") or str(e))[:3000])' \
-        "$RUN/logs/job-exceptions.json" 2>/dev/null | sed 's/^/  /' || true
-      die "job ended $state" ;;
-  esac
-  [ "$(date +%s)" -lt "$deadline" ] || die "job not finished after ${JOB_TIMEOUT} s (state $state)"
-  sleep 1
-done
+job_failed() { # prints the root exception and dies
+  curl -sf "$REST/jobs/$JOB_ID/exceptions" >"$RUN/logs/job-exceptions.json" || true
+  "$PY" -c 'import json,sys; e=json.load(open(sys.argv[1])); print((e.get("root-exception") or str(e))[:3000])' \
+    "$RUN/logs/job-exceptions.json" 2>/dev/null | sed 's/^/  /' || true
+  die "job ended $1"
+}
+
+if [ "$CHAOS" = 0 ]; then
+  deadline=$(($(date +%s) + JOB_TIMEOUT))
+  state=""
+  last=""
+  while :; do
+    alive_or_die
+    state="$(job_state || echo UNKNOWN)"
+    [ "$state" != "$last" ] && log "job state $state" && last="$state"
+    case "$state" in
+      FINISHED) break ;;
+      FAILED | CANCELED | SUSPENDED) job_failed "$state" ;;
+    esac
+    [ "$(date +%s)" -lt "$deadline" ] || die "job not finished after ${JOB_TIMEOUT} s (state $state)"
+    sleep 1
+  done
+else
+  # 5b. Chaos: a paced feed in three parts while the job runs; kill -9 of TaskManager tm-1 during
+  # part 1 (then started again, same resource id), kill -9 of the broker during part 3 (then
+  # started again, same port and data dir). The job must recover from each by itself.
+  TOTAL="$(wc -l <"$RUN/feed.tsv")"
+  PART=$((TOTAL / 3))
+
+  # Every vertex of the job RUNNING at full parallelism (not merely the job's state).
+  job_running() {
+    curl -sf "$REST/jobs/$JOB_ID" | "$PY" -c '
+import json, sys
+j = json.load(sys.stdin)
+ok = j["state"] == "RUNNING" and all(v["status"] == "RUNNING" for v in j["vertices"])
+sys.exit(0 if ok else 1)'
+  }
+  # Outputs committed so far (scores + dead letters, read_committed); a low count while the broker
+  # recovers only makes the script wait longer, the final check reads everything again.
+  committed() {
+    local t n=0 c
+    for t in scores pairs-dlq; do
+      c="$(timeout 20 kcat -C -b "$BOOTSTRAP" -t "$t" -e -o beginning -q -f '.\n' \
+        -X isolation.level=read_committed 2>/dev/null | wc -l)" || c=0
+      n=$((n + c))
+    done
+    echo "$n"
+  }
+  fed() { cat "$RUN/fed" 2>/dev/null || echo 0; }
+  restarts() { # the job's numRestarts metric
+    curl -sf "$REST/jobs/$JOB_ID/metrics?get=numRestarts" |
+      "$PY" -c 'import json,sys; m=json.load(sys.stdin); print(m[0]["value"] if m else "?")' 2>/dev/null || echo "?"
+  }
+  # wait_committed N WHAT: until at least N outputs are committed, E2E_JOB_TIMEOUT seconds at
+  # most; fails if the job ends.
+  wait_committed() {
+    local n="$1" c state deadline=$(($(date +%s) + JOB_TIMEOUT))
+    while :; do
+      alive_or_die
+      c="$(committed)"
+      [ "$c" -ge "$n" ] && break
+      state="$(job_state || echo UNKNOWN)"
+      case "$state" in FAILED | CANCELED | SUSPENDED | FINISHED) job_failed "$state" ;; esac
+      [ "$(date +%s)" -lt "$deadline" ] ||
+        die "$2: $c of $n outputs committed after ${JOB_TIMEOUT} s (job $state; E2E_JOB_TIMEOUT)"
+      sleep 1
+    done
+    COMMITTED="$c"
+  }
+  # crash NAME: kill -9 of a started process, reaped and forgotten (its PID may be reused).
+  crash() {
+    local i
+    for i in "${!PIDS[@]}"; do
+      if [ "${NAMES[$i]}" = "$1" ]; then
+        kill -KILL "${PIDS[$i]}"
+        wait "${PIDS[$i]}" 2>/dev/null || true
+        log "killed $1 (pid ${PIDS[$i]}) with SIGKILL"
+        unset "PIDS[$i]" "NAMES[$i]"
+        return 0
+      fi
+    done
+    die "no process named $1 to kill"
+  }
+
+  checkpoints_done() {
+    curl -sf "$REST/jobs/$JOB_ID/checkpoints" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["counts"]["completed"])'
+  }
+  first_checkpoint() { [ "$(checkpoints_done)" -ge 1 ]; }
+  wait_for 120 "every task of job $JOB_ID to run" job_running
+  # Fed from the first completed checkpoint on: a slow start cannot swallow part 1 whole.
+  wait_for 120 "the first checkpoint of job $JOB_ID" first_checkpoint
+  log "job RUNNING, first checkpoint completed; feeding $TOTAL records in 3 parts of about $PART at $RATE records/s (pairs.py feed, one kcat -P per part)"
+  # One kcat per part (see pairs.py feed); -E: kcat keeps retrying while no broker is up, instead
+  # of exiting; idempotence: its retries add no duplicate to the topic.
+  "$PY" "$E2E/pairs.py" feed --feed "$RUN/feed.tsv" --rate "$RATE" --parts 3 --gate-dir "$RUN" -- \
+    kcat -P -b "$BOOTSTRAP" -t pairs -K $'\t' -z none -E -X enable.idempotence=true \
+    >"$RUN/logs/feeder.out" 2>&1 </dev/null &
+  FEED_PIDS+=("$!")
+
+  # Each kill comes with the first outputs of a part committed (the earliest point: the most
+  # records in flight, whatever the machine's load), while the rest of that part is still fed.
+  FIRST=$((PART / 40))
+  # Failure 1: a TaskManager.
+  wait_committed "$FIRST" "before the TaskManager kill"
+  C1="$COMMITTED"
+  F1="$(fed)"
+  # Mid-stream: some outputs committed, and records fed whose outputs are not committed yet.
+  [ "$C1" -lt "$F1" ] || die "$C1 outputs committed of $F1 records fed before the TaskManager kill: not mid-stream"
+  log "mid-stream: $C1 outputs committed, $F1 of $TOTAL records fed; checkpoints completed so far: $(checkpoints_done)"
+  crash taskmanager-1
+  TM_KILLED_AT=$(date +%s)
+  touch "$RUN/gate-2" # part 2 is fed while the TaskManager is down and the job recovers
+  start_taskmanager 1 taskmanager-1-restarted
+  wait_committed $((C1 + 1)) "after the TaskManager kill"
+  wait_for 120 "every task of job $JOB_ID to run again" job_running
+  R1="$(restarts)"
+  TM_RECOVERY=$(($(date +%s) - TM_KILLED_AT))
+  log "recovered from the TaskManager kill in $TM_RECOVERY s: $COMMITTED outputs committed, restarts $R1"
+  [ "$R1" != "?" ] && [ "$R1" -ge 1 ] || die "the job did not restart after the TaskManager kill (numRestarts $R1)"
+
+  # Failure 2: the broker, once the job has caught up with parts 1 and 2, while part 3 is fed.
+  wait_committed $((2 * PART)) "catching up after the TaskManager kill"
+  touch "$RUN/gate-3"
+  wait_committed $((2 * PART + FIRST)) "before the broker kill"
+  C2="$COMMITTED"
+  F2="$(fed)"
+  [ "$C2" -lt "$F2" ] || die "$C2 outputs committed of $F2 records fed before the broker kill: not mid-stream"
+  log "mid-stream: $C2 outputs committed, $F2 of $TOTAL records fed"
+  crash kafka
+  BROKER_KILLED_AT=$(date +%s)
+  sleep 3 # a real outage: clients see refused connections for a while
+  start_broker kafka-restarted
+  log "Kafka broker back on $BOOTSTRAP after $(($(date +%s) - BROKER_KILLED_AT)) s (same port, same data dir)"
+
+  # The end: every record accounted for, the feeder done, then the job cancelled.
+  wait_committed "$TOTAL" "after the broker kill"
+  BROKER_RECOVERY=$(($(date +%s) - BROKER_KILLED_AT))
+  log "all $TOTAL outputs committed $BROKER_RECOVERY s after the broker kill"
+  wait "${FEED_PIDS[0]}" || die "the feeder (pid ${FEED_PIDS[0]}) failed: $(tail -n 5 "$RUN/logs/feeder.out")"
+  FEED_PIDS=()
+  ! grep -q 'Delivery failed' "$RUN/logs/feeder.out" || die "kcat: $(grep -m3 'Delivery failed' "$RUN/logs/feeder.out")"
+  kcat -C -b "$BOOTSTRAP" -t pairs -e -o beginning -q -f '%s\n' >"$RUN/out/pairs.jsonl"
+  log "fed $(fed) records (topic pairs holds $(wc -l <"$RUN/out/pairs.jsonl")); restarts $(restarts)"
+  sleep 3 # a margin: a duplicate committed late would still be read below
+  RESTARTS="$(restarts)"
+  curl -sf "$REST/jobs/$JOB_ID/exceptions?maxExceptions=50" >"$RUN/logs/job-exceptions.json" || die "no exception history"
+  curl -sf "$REST/jobs/$JOB_ID/checkpoints" >"$RUN/logs/job-checkpoints-running.json" || die "no checkpoint statistics"
+  curl -sf -X PATCH "$REST/jobs/$JOB_ID?mode=cancel" >/dev/null || die "could not cancel job $JOB_ID"
+  wait_for 60 "job $JOB_ID to be cancelled" bash -c "curl -sf '$REST/jobs/$JOB_ID' | grep -q '\"state\":\"CANCELED\"'"
+  log "job cancelled"
+fi
 JOB_JSON="$(curl -sf "$REST/jobs/$JOB_ID")"
 echo "$JOB_JSON" >"$RUN/logs/job.json"
 curl -sf "$REST/jobs/$JOB_ID/checkpoints" >"$RUN/logs/job-checkpoints.json" || die "no checkpoint statistics"
@@ -381,11 +549,11 @@ for line in sys.stdin:
         for t in json.loads(line)["taskmanagers"]:
             tms.add(t.get("taskmanager-id") or t.get("resource-id") or t.get("endpoint") or t.get("host"))
 job = json.loads(sys.argv[1])
-print(len(tms), ",".join(sorted(map(str, tms))), job["duration"] // 1000, len(job["vertices"]))
+print(len(tms), ",".join(sorted(map(str, tms))), job["duration"] // 1000, len(job["vertices"]), job["state"])
 ' "$JOB_JSON"
 )"
-read -r USED_TMS TM_IDS JOB_SECONDS VERTICES <<<"$JOB_FACTS"
-log "job FINISHED in ${JOB_SECONDS} s: $VERTICES vertices on $USED_TMS TaskManager(s) ($TM_IDS); checkpoints completed $CP_DONE, declined or aborted $CP_FAILED (a bounded job declines those triggered while its tasks finish)"
+read -r USED_TMS TM_IDS JOB_SECONDS VERTICES JOB_END <<<"$JOB_FACTS"
+log "job $JOB_END after ${JOB_SECONDS} s: $VERTICES vertices on $USED_TMS TaskManager(s) ($TM_IDS); checkpoints completed $CP_DONE, declined or aborted $CP_FAILED ($([ "$CHAOS" = 1 ] && echo "those under way when a process died, and those of restarts and outages" || echo "a bounded job declines those triggered while its tasks finish"))"
 
 # 6. Read the outputs back with kcat, read_committed, and check them.
 for topic in scores pairs-dlq metrics alerts; do
@@ -409,7 +577,45 @@ if [ "$CP_DONE" -lt 1 ]; then
   echo "  FAILED CHECK: no completed checkpoint"
   cluster_rc=1
 fi
-echo "  job                   FINISHED in ${JOB_SECONDS} s on $USED_TMS TaskManager(s), $CP_DONE checkpoints"
+echo "  job                   $JOB_END after ${JOB_SECONDS} s on $USED_TMS TaskManager(s), $CP_DONE checkpoints"
+if [ "$CHAOS" = 1 ]; then
+  # What the JobManager recorded of the failures: the restarts, the checkpoint it restored last,
+  # and its exception history (each failure with the TaskManager it happened on, if any).
+  "$PY" - "$RUN/logs/job-exceptions.json" "$RUN/logs/job-checkpoints-running.json" "$RESTARTS" \
+    "$C1" "$F1" "$C2" "$F2" "$TOTAL" "$R1" "$TM_RECOVERY" "$BROKER_RECOVERY" <<'EOF' || cluster_rc=1
+import collections, json, sys
+exc = json.load(open(sys.argv[1]))
+cps = json.load(open(sys.argv[2]))
+restarts, c1, f1, c2, f2, total, r1, tm_s, broker_s = sys.argv[3:12]
+entries = (exc.get("exceptionHistory") or {}).get("entries") or []
+on_tm1 = [e for e in entries if "tm-1" in json.dumps(e)]
+others = [e for e in entries if "tm-1" not in json.dumps(e)]
+names = collections.Counter(e.get("exceptionName", "?").rsplit(".", 1)[-1] for e in entries)
+restored = (cps.get("latest") or {}).get("restored")
+print(f"  TaskManager kill -9   at {c1} outputs committed, {f1} of {total} records fed;"
+      f" running again with new outputs after {tm_s} s, {r1} restart(s)")
+print(f"  broker kill -9        at {c2} outputs committed, {f2} of {total} records fed;"
+      f" every record accounted for {broker_s} s later,"
+      f" {int(restarts) - int(r1) if restarts.isdigit() and r1.isdigit() else '?'} restart(s) more")
+print(f"  restarts              {restarts} (numRestarts); exception history {len(entries)} entries,"
+      f" {len(on_tm1)} naming tm-1: " + ", ".join(f"{n} {c}" for n, c in names.most_common()))
+if others:
+    print("  not naming tm-1       " + "; ".join(
+        sorted({e.get("exceptionName", "?").rsplit(".", 1)[-1] for e in others})))
+print("  restored checkpoint   " + (f"{restored.get('id')} (the last restore)" if restored else "none"))
+ok = True
+if not restarts.isdigit() or int(restarts) < 1:
+    print("  FAILED CHECK: no restart recorded")
+    ok = False
+if not on_tm1:
+    print("  FAILED CHECK: no failure in the exception history names the killed TaskManager tm-1")
+    ok = False
+if not restored or restored.get("is_savepoint"):
+    print("  FAILED CHECK: the job did not restore from a checkpoint")
+    ok = False
+sys.exit(0 if ok else 1)
+EOF
+fi
 echo "----------------------"
 [ "$check_rc" -eq 0 ] && [ "$cluster_rc" -eq 0 ] || die "verification failed"
 RESULT=PASS

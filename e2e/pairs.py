@@ -4,6 +4,11 @@
   pairs.py gen   --events N --out FEED.tsv --expect EXPECT.json
       writes N lines "key<TAB>json value" for kcat -K'\\t' (a few of them refused on purpose) and
       what the job must make of them
+  pairs.py feed  --feed FEED.tsv --rate R --parts N --gate-dir DIR -- PRODUCER COMMAND...
+      pipes FEED.tsv into the producer (kcat -P ...) at R lines a second, in N parts of equal
+      size, one producer process per part: part 1 at once, part k only once the file DIR/gate-k
+      exists (the chaos run opens each gate when it has injected a failure); DIR/fed holds the
+      number of lines written so far; exits non-zero if a producer does
   pairs.py check --expect EXPECT.json --pairs P --scores S --dead-letters D --metrics M --alerts A
       checks the topics read back (one record per line) against EXPECT.json; prints the counts;
       exits 1 on any failure
@@ -15,7 +20,11 @@ import collections
 import json
 import math
 import random
+import os
+import signal
+import subprocess
 import sys
+import time
 
 MODELS = ["region-a", "region-b", "region-c"]
 DIM = 8
@@ -104,6 +113,70 @@ def gen(args):
         )
     print(f"{len(lines)} records ({len(valid_ids)} valid, {len(bad)} to be refused)"
           f" for models {', '.join(MODELS)}")
+
+
+def feed(args):
+    """Paced, gated producing: the job is mid-stream whenever a failure is injected.
+
+    One producer process (the command after --) per part, given the part on its stdin and then
+    end of input: kcat reads its input in blocks and keeps a partial block until more input or the
+    end comes, so a producer kept open across a gate would hold back the last records of a part.
+    """
+    with open(args.feed, encoding="utf-8") as f:
+        lines = f.readlines()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if args.rate <= 0 or args.parts < 1 or not command:
+        sys.exit("pairs.py feed: --rate must be positive, --parts at least 1, and a producer"
+                 " command must follow --")
+    bounds = [len(lines) * k // args.parts for k in range(args.parts + 1)]
+    progress = os.path.join(args.gate_dir, "fed")
+    batch = max(1, args.rate // 20)  # 20 writes a second
+    written = 0
+    producer = None
+
+    def report():
+        with open(progress + ".tmp", "w", encoding="utf-8") as p:
+            p.write(f"{written}\n")
+        os.replace(progress + ".tmp", progress)  # readers never see a half-written number
+
+    def stop(signum, frame):
+        if producer is not None and producer.poll() is None:
+            try:
+                producer.stdin.close()  # kcat, blocked reading its input, sees the end at once
+            except (OSError, ValueError):
+                pass
+            producer.terminate()
+            try:
+                producer.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                producer.kill()
+                producer.wait()
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    report()
+    for part in range(args.parts):
+        gate = os.path.join(args.gate_dir, f"gate-{part + 1}")
+        while part > 0 and not os.path.exists(gate):
+            time.sleep(0.1)
+        producer = subprocess.Popen(command, stdin=subprocess.PIPE, text=True, encoding="utf-8")
+        start = time.monotonic()
+        for i in range(bounds[part], bounds[part + 1], batch):
+            chunk = lines[i:min(i + batch, bounds[part + 1])]
+            producer.stdin.writelines(chunk)
+            producer.stdin.flush()
+            written += len(chunk)
+            report()
+            ahead = start + (written - bounds[part]) / args.rate - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
+        producer.stdin.close()
+        rc = producer.wait()  # delivered, or failed: the producer retries through an outage
+        if rc != 0:
+            sys.exit(f"pairs.py feed: the producer of part {part + 1} exited {rc}")
+        print(f"part {part + 1}: {bounds[part + 1] - bounds[part]} lines produced", flush=True)
+    print(f"fed {written} lines in {args.parts} part(s) at {args.rate} lines/s", flush=True)
 
 
 def read_json_lines(path, what, problems):
@@ -201,6 +274,12 @@ def main():
     g.add_argument("--seed", type=int, default=7)
     g.add_argument("--out", required=True)
     g.add_argument("--expect", required=True)
+    f = sub.add_parser("feed")
+    f.add_argument("--feed", required=True)
+    f.add_argument("--rate", type=int, default=100)
+    f.add_argument("--parts", type=int, default=1)
+    f.add_argument("--gate-dir", required=True)
+    f.add_argument("command", nargs=argparse.REMAINDER)
     c = sub.add_parser("check")
     c.add_argument("--expect", required=True)
     for name in ("pairs", "scores", "dead-letters", "metrics", "alerts"):
@@ -208,6 +287,9 @@ def main():
     args = p.parse_args()
     if args.cmd == "gen":
         gen(args)
+        return 0
+    if args.cmd == "feed":
+        feed(args)
         return 0
     return check(args)
 

@@ -8,6 +8,7 @@ import io.contrastream.loss.learner.LearnerConfig;
 import io.contrastream.loss.learner.OnlineLearner;
 import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.loss.simd.VectorKernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,14 +29,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * drift detector and metrics window, on one thread, one pair per step. Pairs cycle through 1,024
  * pre-drawn random vectors in [0, 1), half labelled SAME.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LearnBenchmark}.
+ * <p>{@code kernels}: {@code vector} runs loss-core's Vector API kernels, {@code scalar} its plain
+ * loops (both in a JVM with {@code --add-modules jdk.incubator.vector}; {@code scalar} switches the
+ * vector kernels off with {@code -Dcontrastream.vector=false}). The two give bit-identical models.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LearnBenchmark}; {@link KernelTable}
+ * runs it and prints the table.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class LearnBenchmark {
 
     /** encoder:input:hidden:embedding. */
@@ -45,6 +51,9 @@ public class LearnBenchmark {
     @Param({"SGD", "ADAM"})
     public String optimizer;
 
+    @Param({"vector", "scalar"})
+    public String kernels;
+
     private static final int POOL = 1024;
     private OnlineLearner learner;
     private float[][] items;
@@ -53,6 +62,12 @@ public class LearnBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        // Before the first use of loss-core's kernels in this fork: the choice is made once.
+        System.setProperty(VectorKernels.ENABLE_PROPERTY, String.valueOf(kernels.equals("vector")));
+        if (!VectorKernels.describe().startsWith(kernels)) {
+            throw new IllegalStateException(
+                    "asked for " + kernels + " kernels, got " + VectorKernels.describe());
+        }
         String[] parts = model.split(":");
         EncoderKind kind = EncoderKind.valueOf(parts[0].toUpperCase());
         int input = Integer.parseInt(parts[1]);

@@ -37,7 +37,8 @@ public final class ContrastreamJob {
             DataStream<PairScore> scores,
             DataStream<LossMetrics> metrics,
             DataStream<ChangeAlert> alerts,
-            DataStream<DeadLetter> deadLetters) {}
+            DataStream<DeadLetter> deadLetters,
+            DataStream<byte[]> models) {}
 
     /** Adds the decode and training operators after {@code raw}. */
     public static Outputs build(DataStream<RawRecord> raw, JobSettings settings) {
@@ -61,7 +62,8 @@ public final class ContrastreamJob {
                 scores,
                 scores.getSideOutput(OnlineContrastiveTrainer.METRICS),
                 scores.getSideOutput(OnlineContrastiveTrainer.ALERTS),
-                deadLetters);
+                deadLetters,
+                scores.getSideOutput(OnlineContrastiveTrainer.MODELS));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.contrastream.loss;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -25,8 +26,26 @@ class LossCoreArchitectureTest {
                 .resideInAPackage("io.contrastream.loss..")
                 .should()
                 .onlyDependOnClassesThat()
-                .resideInAnyPackage("io.contrastream.loss..", "java..")
-                .because("the math knows nothing of Flink (CONVENTIONS.md, rule 1)")
+                .resideInAnyPackage("io.contrastream.loss..", "java..", "jdk.incubator.vector..")
+                .because(
+                        "the math knows nothing of Flink (CONVENTIONS.md, rule 1); the JDK's"
+                                + " incubating Vector API is allowed, and only in the simd package")
+                .check(imported);
+    }
+
+    @Test
+    void onlyTheSimdPackageTouchesTheVectorApi() {
+        JavaClasses imported =
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("io.contrastream.loss");
+        // Elsewhere a reference would fail to link in a JVM started without the module.
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.contrastream.loss.simd")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("jdk.incubator.vector..")
                 .check(imported);
     }
 

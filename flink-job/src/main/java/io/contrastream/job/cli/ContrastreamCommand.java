@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ReplayCommand.class,
             DigitsCommand.class,
+            EmbedCommand.class,
             DashboardCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -168,6 +168,15 @@ public final class ModelOptions {
     int dedupeWindow;
 
     @Option(
+            names = "--snapshot-every",
+            defaultValue = "0",
+            description =
+                    "Applied updates of a model between two model files (safetensors) on the"
+                            + " models output; 0: only the final model, at the end of a bounded"
+                            + " input (default: ${DEFAULT-VALUE}).")
+    long snapshotEvery;
+
+    @Option(
             names = "--max-models",
             defaultValue = "10000",
             description =
@@ -245,7 +254,7 @@ public final class ModelOptions {
                         .drift(driftPolicy())
                         .build();
         return new TrainerSettings(
-                learner, alertMode, warmup, metricsEvery, maxModels, dedupeWindow);
+                learner, alertMode, warmup, metricsEvery, maxModels, dedupeWindow, snapshotEvery);
     }
 
     /** The topology settings for input from {@code source}. */

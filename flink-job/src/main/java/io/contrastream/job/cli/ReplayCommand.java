@@ -6,6 +6,7 @@ import io.contrastream.job.JobSettings;
 import io.contrastream.job.decode.WireFormat;
 import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.io.file.JsonLinesSink;
+import io.contrastream.job.io.file.ModelFilesSink;
 import io.contrastream.job.io.file.NumberedLines;
 import io.contrastream.job.model.RawRecord;
 import io.contrastream.schema.ChangeAlert;
@@ -93,6 +94,12 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** The dead-letter output. */
     public static final String DEAD_LETTERS_FILE = "dead-letter.jsonl";
+
+    /**
+     * The model files: {@code <model>.safetensors} (the final model) and {@code
+     * <model>-v<version>.safetensors} (every {@code --snapshot-every} updates, and the final one).
+     */
+    public static final String MODELS_DIR = "models";
 
     /** The four outputs, in the order the summary lists them. */
     public static final List<String> OUTPUT_FILES =
@@ -192,6 +199,8 @@ public final class ReplayCommand implements Callable<Integer> {
         for (int i = 0; i < names.length; i++) {
             err.printf("  %-12s %,12d  %s%n", names[i], counts[i], outputs.get(i));
         }
+        err.printf(
+                "  %-12s %12s  %s%n", "models", "", outputDir.resolve(MODELS_DIR).toAbsolutePath());
         if (counts[0] + counts[1] != records) {
             err.printf(
                     "replay: WARNING: %,d scores + %,d dead letters != %,d records read%n",
@@ -253,6 +262,11 @@ public final class ReplayCommand implements Callable<Integer> {
                                     outputDir.resolve(DEAD_LETTERS_FILE), DeadLetter.class))
                     .uid("replay-dead-letter-file")
                     .name(DEAD_LETTERS_FILE)
+                    .setParallelism(1);
+            out.models()
+                    .sinkTo(new ModelFilesSink(outputDir.resolve(MODELS_DIR)))
+                    .uid("replay-model-files")
+                    .name(MODELS_DIR)
                     .setParallelism(1);
             return out;
         } finally {
@@ -355,6 +369,25 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             for (Path file : outputs) {
                 Files.deleteIfExists(file);
+            }
+            Path models = outputDir.resolve(MODELS_DIR);
+            if (Files.isDirectory(models)) {
+                try (var old = Files.list(models)) {
+                    for (Path f :
+                            old.filter(f -> f.toString().endsWith(ModelFilesSink.SUFFIX))
+                                    .toList()) {
+                        if (!overwrite) {
+                            throw new ParameterException(
+                                    spec.commandLine(),
+                                    "--output-dir "
+                                            + outputDir
+                                            + " already holds model files in "
+                                            + MODELS_DIR
+                                            + "/; give --overwrite to replace them");
+                        }
+                        Files.delete(f);
+                    }
+                }
             }
             return outputs;
         } catch (IOException e) {

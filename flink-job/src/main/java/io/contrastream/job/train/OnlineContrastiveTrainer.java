@@ -1,6 +1,7 @@
 package io.contrastream.job.train;
 
 import io.contrastream.job.decode.WireFormat;
+import io.contrastream.job.export.ModelFile;
 import io.contrastream.job.io.DeadLetters;
 import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.model.ModelState;
@@ -21,6 +22,7 @@ import io.contrastream.schema.PairScore;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -48,6 +50,8 @@ import org.apache.flink.util.OutputTag;
  *       or not: it says the settings are wrong, typically the learning rate);
  *   <li>{@link #METRICS}: a {@link LossMetrics} after every {@code metricsEvery} pairs of a model,
  *       and once more at the end of a bounded input for a window still open;
+ *   <li>{@link #MODELS}: the model as a safetensors file every {@code snapshotEvery} applied
+ *       updates, and at the end of a bounded input;
  *   <li>{@link #DEAD_LETTERS}: pairs this operator refuses: DIMENSION_MISMATCH, DUPLICATE_EVENT,
  *       and MODEL_LIMIT for a pair of a new model once this subtask holds {@code maxModels} models
  *       (the pair creates nothing; existing models go on learning).
@@ -74,6 +78,13 @@ public final class OnlineContrastiveTrainer
     /** Pairs refused by the trainer. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("trainer-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    /**
+     * Model files ({@link ModelFile}, safetensors): every {@code snapshotEvery} applied updates of
+     * a model, and each model's final state at the end of a bounded input.
+     */
+    public static final OutputTag<byte[]> MODELS =
+            new OutputTag<>("models", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final TrainerSettings settings;
     private final SourceInfo source;
@@ -274,6 +285,11 @@ public final class OnlineContrastiveTrainer
             ctx.output(METRICS, metrics(pair.model(), state));
             state.resetWindow();
         }
+        if (r.outcome() == UpdateOutcome.APPLIED
+                && settings.snapshotEvery() > 0
+                && learner.modelVersion() % settings.snapshotEvery() == 0) {
+            ctx.output(MODELS, ModelFile.write(pair.model(), learner));
+        }
         models.update(state);
     }
 
@@ -288,6 +304,10 @@ public final class OnlineContrastiveTrainer
             ctx.output(METRICS, metrics(ctx.getCurrentKey(), state));
             state.resetWindow();
             models.update(state);
+        }
+        if (state != null) {
+            // The end of a bounded input: the final model.
+            ctx.output(MODELS, ModelFile.write(ctx.getCurrentKey(), state.learner()));
         }
     }
 

@@ -17,6 +17,8 @@ import java.io.Serializable;
  *     fewer subtasks one may hold more than maxModels (it keeps them all and refuses new ones)
  * @param dedupeWindow event ids each model remembers to refuse a repeat (0 to {@value
  *     #MAX_DEDUPE_WINDOW}; 0 turns the check off)
+ * @param snapshotEvery applied updates of a model between two model files on the models output (>=
+ *     0; 0: only the final model, at the end of a bounded input)
  */
 public record TrainerSettings(
         LearnerConfig learner,
@@ -24,7 +26,8 @@ public record TrainerSettings(
         long warmup,
         long metricsEvery,
         long maxModels,
-        int dedupeWindow)
+        int dedupeWindow,
+        long snapshotEvery)
         implements Serializable {
 
     /** The default warm-up: 500 labelled pairs. */
@@ -49,10 +52,20 @@ public record TrainerSettings(
     /** The largest dedupe window: 16 Mi ids (128 MiB per model). */
     public static final int MAX_DEDUPE_WINDOW = 1 << 24;
 
-    /** Settings with the default bound on models and the default dedupe window. */
+    /**
+     * Settings with the default bound on models, the default dedupe window and model files only at
+     * the end of a bounded input.
+     */
     public TrainerSettings(
             LearnerConfig learner, AlertMode alertMode, long warmup, long metricsEvery) {
-        this(learner, alertMode, warmup, metricsEvery, DEFAULT_MAX_MODELS, DEFAULT_DEDUPE_WINDOW);
+        this(
+                learner,
+                alertMode,
+                warmup,
+                metricsEvery,
+                DEFAULT_MAX_MODELS,
+                DEFAULT_DEDUPE_WINDOW,
+                0);
     }
 
     /** Validates the settings. */
@@ -80,6 +93,9 @@ public record TrainerSettings(
         }
         if (maxModels < 1) {
             throw new IllegalArgumentException("max-models must be >= 1, got " + maxModels);
+        }
+        if (snapshotEvery < 0) {
+            throw new IllegalArgumentException("snapshot-every must be >= 0, got " + snapshotEvery);
         }
         if (dedupeWindow < 0 || dedupeWindow > MAX_DEDUPE_WINDOW) {
             throw new IllegalArgumentException(

@@ -16,7 +16,7 @@ class CommandLineHelpTest {
     void everyCommandDescribesEveryFlagAndItsDefault() {
         CommandLine root = new CommandLine(new ContrastreamCommand());
         Map<String, CommandLine> commands = root.getSubcommands();
-        assertThat(commands).containsKeys("demo", "run", "replay", "digits");
+        assertThat(commands).containsKeys("demo", "run", "replay", "digits", "embed");
         for (Map.Entry<String, CommandLine> command : commands.entrySet()) {
             if (command.getKey().equals("help")) {
                 continue;
@@ -36,7 +36,7 @@ class CommandLineHelpTest {
 
     @Test
     void helpPrintsAndExitsZero() {
-        for (String command : new String[] {"demo", "run", "replay", "digits"}) {
+        for (String command : new String[] {"demo", "run", "replay", "digits", "embed"}) {
             StringWriter out = new StringWriter();
             CommandLine cli = new CommandLine(new ContrastreamCommand());
             cli.setOut(new PrintWriter(out));

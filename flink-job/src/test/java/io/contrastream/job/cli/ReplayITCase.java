@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.contrastream.job.JobSettings;
+import io.contrastream.job.export.ModelFile;
+import io.contrastream.job.io.file.ModelFilesSink;
 import io.contrastream.loss.data.LabelledRows;
 import io.contrastream.schema.AlertKind;
 import io.contrastream.schema.ChangeAlert;
@@ -269,6 +271,15 @@ class ReplayITCase {
         assertThat(metrics).hasSize(21);
         assertThat(metrics.get(metrics.size() - 1).getModelVersion())
                 .isEqualTo(DigitsProtocolFile.TRAIN_PAIRS);
+        // The final model, as a file: its version is every training pair.
+        String model = metrics.get(0).getModel();
+        Path models = out.resolve(ReplayCommand.MODELS_DIR);
+        ModelFile file = ModelFile.read(Files.readAllBytes(ModelFilesSink.latest(models, model)));
+        assertThat(file.model()).isEqualTo(model);
+        assertThat(file.modelVersion()).isEqualTo(DigitsProtocolFile.TRAIN_PAIRS);
+        assertThat(file.inputDim()).isEqualTo(64);
+        assertThat(models.resolve(model + "-v" + DigitsProtocolFile.TRAIN_PAIRS + ".safetensors"))
+                .exists();
 
         double[] direct = DigitsProtocolFile.learnerOnlyDistances(digits, seed);
         for (int i = 0; i < direct.length; i++) {

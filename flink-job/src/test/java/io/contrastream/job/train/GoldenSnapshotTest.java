@@ -11,6 +11,8 @@ import io.contrastream.loss.learner.ThresholdPolicy;
 import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
 import io.contrastream.schema.ChangeAlert;
+import io.contrastream.schema.DeadLetter;
+import io.contrastream.schema.DeadLetterReason;
 import io.contrastream.schema.LossMetrics;
 import io.contrastream.schema.PairScore;
 import java.io.IOException;
@@ -20,19 +22,22 @@ import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * State written by this version must restore in every later one. A snapshot of the trainer operator
  * (what a savepoint holds for it: the keyed model states through {@link ModelStateSerializer}, with
- * the serializer's snapshot) is committed as {@code golden/trainer-snapshot-v1}; it is restored
- * here and must continue exactly as a run that never stopped. Regenerate only for a deliberate new
- * format version, beside the old file, with {@code -Dcontrastream.writeGolden=DIR}.
+ * the serializer's snapshot) is committed per serializer snapshot version as {@code
+ * golden/trainer-snapshot-vN}; each is restored here and must continue exactly as a run that never
+ * stopped. Version 1 (model-state format 1) kept no event ids, so a repeat of an id from before it
+ * is accepted; version 2 keeps them, so the repeat is refused. A new version's file is written
+ * beside the old ones with {@code -Dcontrastream.writeGolden=DIR} (it writes the current version).
  */
 class GoldenSnapshotTest {
-
-    private static final String GOLDEN = "golden/trainer-snapshot-v1";
 
     static TrainerSettings settings() {
         return new TrainerSettings(
@@ -44,8 +49,10 @@ class GoldenSnapshotTest {
                 40);
     }
 
-    @Test
-    void theCommittedVersionOneSnapshotRestoresAndContinuesExactly() throws Exception {
+    @ParameterizedTest(name = "version {0}")
+    @ValueSource(ints = {1, 2})
+    void aCommittedSnapshotRestoresAndContinuesExactly(int version) throws Exception {
+        String goldenName = "golden/trainer-snapshot-v" + version;
         var first = OnlineContrastiveTrainerTest.stream(8, 300, 6);
         var second = OnlineContrastiveTrainerTest.stream(9, 300, 6);
         String write = System.getProperty("contrastream.writeGolden");
@@ -54,7 +61,9 @@ class GoldenSnapshotTest {
                 h.open();
                 OnlineContrastiveTrainerTest.feed(h, first);
                 OperatorSnapshotUtil.writeStateHandle(
-                        h.snapshot(1, 1), Path.of(write, "trainer-snapshot-v1").toString());
+                        h.snapshot(1, 1),
+                        Path.of(write, "trainer-snapshot-v" + ModelStateSerializer.Snapshot.VERSION)
+                                .toString());
             }
         }
 
@@ -76,8 +85,8 @@ class GoldenSnapshotTest {
             straightAlerts = alerts.subList(a, alerts.size());
         }
 
-        URL golden = getClass().getClassLoader().getResource(GOLDEN);
-        assertThat(golden).as("committed snapshot " + GOLDEN).isNotNull();
+        URL golden = getClass().getClassLoader().getResource(goldenName);
+        assertThat(golden).as("committed snapshot " + goldenName).isNotNull();
         OperatorSubtaskState state = OperatorSnapshotUtil.readStateHandle(golden.getPath());
         try (var h = OnlineContrastiveTrainerTest.harness(settings())) {
             h.initializeState(state);
@@ -89,6 +98,19 @@ class GoldenSnapshotTest {
                     .isEqualTo(straightMetrics);
             assertThat(OnlineContrastiveTrainerTest.side(h, OnlineContrastiveTrainer.ALERTS))
                     .isEqualTo(straightAlerts);
+
+            // A retry of the last pair before the snapshot.
+            var retry = first.get(first.size() - 1);
+            h.processElement(new StreamRecord<>(retry, 0));
+            var dead = OnlineContrastiveTrainerTest.side(h, OnlineContrastiveTrainer.DEAD_LETTERS);
+            if (version >= 2) {
+                assertThat(dead)
+                        .extracting(DeadLetter::getReason)
+                        .containsExactly(DeadLetterReason.DUPLICATE_EVENT);
+            } else {
+                assertThat(dead).isEmpty();
+                assertThat(h.extractOutputValues()).hasSize(straight.size() + 1);
+            }
         }
         assertThat(straight).hasSize(300);
     }

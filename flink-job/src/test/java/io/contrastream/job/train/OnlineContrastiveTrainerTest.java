@@ -393,7 +393,8 @@ class OnlineContrastiveTrainerTest {
                         0,
                         1000,
                         TrainerSettings.DEFAULT_MAX_MODELS,
-                        8);
+                        8,
+                        0);
         List<PairRecord> pairs = stream(12, 40, DIM); // 20 per model
         OperatorSubtaskState snapshot;
         try (var h = harness(settings, rocksdb)) {

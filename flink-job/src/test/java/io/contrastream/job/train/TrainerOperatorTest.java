@@ -62,7 +62,8 @@ class TrainerOperatorTest {
                 50,
                 40,
                 maxModels,
-                TrainerSettings.DEFAULT_DEDUPE_WINDOW);
+                TrainerSettings.DEFAULT_DEDUPE_WINDOW,
+                0);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, PairRecord, PairScore> harness(

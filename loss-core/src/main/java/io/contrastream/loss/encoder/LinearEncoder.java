@@ -1,5 +1,6 @@
 package io.contrastream.loss.encoder;
 
+import io.contrastream.loss.simd.VectorKernels;
 import java.util.SplittableRandom;
 
 /**
@@ -12,17 +13,27 @@ import java.util.SplittableRandom;
  *
  * <p>Dot products accumulate in double and are rounded to float once per output. NaN or infinite
  * inputs propagate to the output unchecked (callers validate at their boundary).
+ *
+ * <p>With {@link VectorKernels} available the dot products and gradient rows run as vector kernels
+ * with bit-identical results.
  */
 public final class LinearEncoder implements Encoder {
 
     private final int inputDim;
     private final int outputDim;
+    private final VectorKernels vector;
 
     /**
      * @param inputDim the input length, {@code > 0}
      * @param outputDim the embedding length, {@code > 0}
      */
     public LinearEncoder(int inputDim, int outputDim) {
+        this(inputDim, outputDim, VectorKernels.best());
+    }
+
+    /** With the given vector kernels, or null for the plain loops. */
+    LinearEncoder(int inputDim, int outputDim, VectorKernels vector) {
+        this.vector = vector;
         if (inputDim <= 0) {
             throw new IllegalArgumentException("inputDim must be > 0, got " + inputDim);
         }
@@ -83,8 +94,14 @@ public final class LinearEncoder implements Encoder {
         float[] out = act.output();
         int in = inputDim;
         int b = outputDim * in;
+        VectorKernels v = vector;
+        if (v != null) {
+            v.exactAffine(params, 0, outputDim, x, in, params, b, out);
+            return;
+        }
         for (int o = 0; o < outputDim; o++) {
-            out[o] = (float) (params[b + o] + dot(params, o * in, x, in));
+            double dot = v != null ? v.exactDot(params, o * in, x, in) : dot(params, o * in, x, in);
+            out[o] = (float) (params[b + o] + dot);
         }
     }
 
@@ -121,8 +138,12 @@ public final class LinearEncoder implements Encoder {
         for (int o = 0; o < outputDim; o++) {
             float g = gradOutput[o];
             int row = o * in;
-            for (int i = 0; i < in; i++) {
-                gradParams[row + i] += g * x[i];
+            if (vector != null) {
+                vector.axpy(g, x, 0, gradParams, row, in);
+            } else {
+                for (int i = 0; i < in; i++) {
+                    gradParams[row + i] += g * x[i];
+                }
             }
             gradParams[b + o] += g;
         }

@@ -1,5 +1,6 @@
 package io.contrastream.loss.encoder;
 
+import io.contrastream.loss.simd.VectorKernels;
 import java.util.SplittableRandom;
 
 /**
@@ -18,6 +19,9 @@ import java.util.SplittableRandom;
  * pre-activation counts as inactive ({@code NaN > 0} is false), so a NaN input yields the output
  * {@code b2} and no gradient to {@code W1, b1}. Callers must reject non-finite input at their
  * boundary, as they do for every encoder.
+ *
+ * <p>With {@link VectorKernels} available the dot products and gradient rows run as vector kernels
+ * with bit-identical results.
  */
 public final class MlpEncoder implements Encoder {
 
@@ -64,6 +68,7 @@ public final class MlpEncoder implements Encoder {
     private final int w2;
     private final int b2;
     private final int parameterCount;
+    private final VectorKernels vector;
 
     /**
      * @param inputDim the input length, {@code > 0}
@@ -71,6 +76,12 @@ public final class MlpEncoder implements Encoder {
      * @param outputDim the embedding length, {@code > 0}
      */
     public MlpEncoder(int inputDim, int hiddenDim, int outputDim) {
+        this(inputDim, hiddenDim, outputDim, VectorKernels.best());
+    }
+
+    /** With the given vector kernels, or null for the plain loops. */
+    MlpEncoder(int inputDim, int hiddenDim, int outputDim, VectorKernels vector) {
+        this.vector = vector;
         if (inputDim <= 0) {
             throw new IllegalArgumentException("inputDim must be > 0, got " + inputDim);
         }
@@ -160,15 +171,33 @@ public final class MlpEncoder implements Encoder {
         float[] pre = a.hiddenPre;
         float[] hidden = a.hidden;
         int in = inputDim;
+        VectorKernels v = vector;
+        if (v != null) {
+            v.exactAffine(params, 0, hiddenDim, x, in, params, b1, pre);
+            for (int j = 0; j < hiddenDim; j++) {
+                float p = pre[j];
+                hidden[j] = p > 0f ? p : 0f;
+            }
+            v.exactAffine(params, w2, outputDim, hidden, hiddenDim, params, b2, a.output());
+            return;
+        }
         for (int j = 0; j < hiddenDim; j++) {
-            float p = (float) (params[b1 + j] + LinearEncoder.dot(params, j * in, x, in));
+            double dot =
+                    v != null
+                            ? v.exactDot(params, j * in, x, in)
+                            : LinearEncoder.dot(params, j * in, x, in);
+            float p = (float) (params[b1 + j] + dot);
             pre[j] = p;
             hidden[j] = p > 0f ? p : 0f;
         }
         float[] out = a.output();
         int h = hiddenDim;
         for (int o = 0; o < outputDim; o++) {
-            out[o] = (float) (params[b2 + o] + LinearEncoder.dot(params, w2 + o * h, hidden, h));
+            double dot =
+                    v != null
+                            ? v.exactDot(params, w2 + o * h, hidden, h)
+                            : LinearEncoder.dot(params, w2 + o * h, hidden, h);
+            out[o] = (float) (params[b2 + o] + dot);
         }
     }
 
@@ -190,6 +219,12 @@ public final class MlpEncoder implements Encoder {
         for (int o = 0; o < outputDim; o++) {
             float g = gradOutput[o];
             int row = w2 + o * h;
+            if (vector != null) {
+                vector.axpy(g, hidden, 0, gradParams, row, h);
+                vector.axpy(g, params, row, dHidden, 0, h);
+                gradParams[b2 + o] += g;
+                continue;
+            }
             System.arraycopy(gradParams, row, gradRow, 0, h);
             System.arraycopy(params, row, weightRow, 0, h);
             for (int j = 0; j < h; j++) {
@@ -207,6 +242,11 @@ public final class MlpEncoder implements Encoder {
             }
             float d = dHidden[j];
             int row = j * in;
+            if (vector != null) {
+                vector.axpy(d, x, 0, gradParams, row, in);
+                gradParams[b1 + j] += d;
+                continue;
+            }
             System.arraycopy(gradParams, row, gradRow, 0, in);
             for (int i = 0; i < in; i++) {
                 gradRow[i] += d * x[i];

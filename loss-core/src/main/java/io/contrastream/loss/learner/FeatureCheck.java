@@ -1,5 +1,7 @@
 package io.contrastream.loss.learner;
 
+import io.contrastream.loss.simd.VectorKernels;
+
 /**
  * The one check of a feature vector at the boundary: present, of the expected length, every value
  * finite. Kernels behind the boundary check nothing.
@@ -25,6 +27,10 @@ public final class FeatureCheck {
                     + features.length
                     + " values, the model expects "
                     + expected;
+        }
+        VectorKernels vector = VectorKernels.best();
+        if (vector != null && Float.isFinite(vector.maxAbs(features, features.length))) {
+            return null;
         }
         for (int i = 0; i < features.length; i++) {
             float v = features[i];

@@ -1,5 +1,7 @@
 package io.contrastream.loss.learner;
 
+import io.contrastream.loss.simd.VectorKernels;
+
 /**
  * The fused per-pair kernel of a linear encoder {@code f(x) = W x + b} (not normalised) under the
  * Euclidean distance {@code d = sqrt(||f(x1) - f(x2)||^2 + eps)}.
@@ -13,12 +15,19 @@ package io.contrastream.loss.learner;
  * float once, and {@code e} is not formed as the difference of two rounded embeddings.
  *
  * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe.
+ *
+ * <p>With {@link VectorKernels} available (the JVM started with {@code --add-modules
+ * jdk.incubator.vector}), the three {@code out x in} loops run as vector kernels with bit-identical
+ * results; otherwise the plain loops below run, and they are the reference.
  */
 final class LinearEuclideanKernel {
 
     private final int inputDim;
     private final int outputDim;
     private final double eps;
+
+    /** The vector kernels, or null for the plain loops. */
+    private final VectorKernels vector;
 
     /** {@code x1 - x2}, rounded to float. */
     final float[] delta;
@@ -49,6 +58,12 @@ final class LinearEuclideanKernel {
     double diffMax;
 
     LinearEuclideanKernel(int inputDim, int outputDim, double eps) {
+        this(inputDim, outputDim, eps, VectorKernels.best());
+    }
+
+    /** With the given vector kernels, or null to run the plain loops. */
+    LinearEuclideanKernel(int inputDim, int outputDim, double eps, VectorKernels vector) {
+        this.vector = vector;
         this.inputDim = inputDim;
         this.outputDim = outputDim;
         this.eps = eps;
@@ -67,8 +82,16 @@ final class LinearEuclideanKernel {
     boolean prepare(float[] x1, float[] x2) {
         float[] d = delta;
         int n = inputDim;
-        for (int i = 0; i < n; i++) {
-            d[i] = x1[i] - x2[i];
+        if (vector != null) {
+            vector.subtract(x1, x2, d, n);
+            // The same four double accumulators as below: a float's square is exact in double.
+            deltaNorm = Math.sqrt(vector.exactDot(d, 0, d, n));
+            deltaMax = vector.maxAbs(d, n);
+            return deltaMax <= Float.MAX_VALUE;
+        } else {
+            for (int i = 0; i < n; i++) {
+                d[i] = x1[i] - x2[i];
+            }
         }
         double s0 = 0;
         double s1 = 0;
@@ -110,12 +133,20 @@ final class LinearEuclideanKernel {
         float[] d = delta;
         double sum = 0;
         float max = 0;
+        if (vector != null) {
+            vector.roundedMatVec(w, outputDim, d, in, diff);
+        }
         for (int o = 0; o < outputDim; o++) {
-            System.arraycopy(w, o * in, r, 0, in);
-            for (int i = 0; i < in; i++) {
-                p[i] = r[i] * d[i];
+            float e;
+            if (vector != null) {
+                e = diff[o];
+            } else {
+                System.arraycopy(w, o * in, r, 0, in);
+                for (int i = 0; i < in; i++) {
+                    p[i] = r[i] * d[i];
+                }
+                e = (float) sum(p, in);
             }
-            float e = (float) sum(p, in);
             diff[o] = e;
             sum += (double) e * e;
             max = Math.max(max, Math.abs(e));
@@ -137,6 +168,10 @@ final class LinearEuclideanKernel {
         for (int o = 0; o < outputDim; o++) {
             float a = -(float) (k * diff[o]);
             int offset = o * in;
+            if (vector != null) {
+                vector.axpy(a, d, 0, w, offset, in);
+                continue;
+            }
             System.arraycopy(w, offset, r, 0, in);
             for (int i = 0; i < in; i++) {
                 r[i] += a * d[i];
@@ -155,6 +190,10 @@ final class LinearEuclideanKernel {
         float[] r = row;
         for (int o = 0; o < outputDim; o++) {
             float g = (float) (c * diff[o]);
+            if (vector != null) {
+                vector.scale(g, d, grads, o * in, in);
+                continue;
+            }
             for (int i = 0; i < in; i++) {
                 r[i] = g * d[i];
             }

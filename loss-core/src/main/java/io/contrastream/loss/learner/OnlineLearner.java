@@ -12,6 +12,8 @@ import io.contrastream.loss.eval.PrequentialWindow;
 import io.contrastream.loss.eval.ThresholdCalibrator;
 import io.contrastream.loss.optim.Optimizer;
 import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.loss.optim.StepBounds;
+import io.contrastream.loss.simd.VectorKernels;
 import java.util.Arrays;
 
 /**
@@ -73,7 +75,19 @@ public final class OnlineLearner {
      * Below this bound on every parameter's magnitude, an SGD step bounded by the same margin
      * cannot overflow float ({@code Float.MAX_VALUE} is about 3.4e38).
      */
-    private static final double SAFE_MAGNITUDE = 1e30;
+    private static final double SAFE_MAGNITUDE = StepBounds.SAFE_MAGNITUDE;
+
+    /**
+     * Slack on a gradient's largest magnitude taken from its norm: the norm is summed in double
+     * from the float values, and clipping rounds each value once more.
+     */
+    private static final double GRADIENT_SLACK = 1 + 1e-5;
+
+    /**
+     * The vector kernels, or null for plain loops; {@link #norm} and {@code exactDot(g, 0, g, n)}
+     * give the same double.
+     */
+    private final VectorKernels vector = VectorKernels.best();
 
     /** The fused kernel, or null when the configuration needs the general path. */
     private final LinearEuclideanKernel fused;
@@ -88,10 +102,10 @@ public final class OnlineLearner {
     private boolean pairFused;
 
     /**
-     * An upper bound on {@code max |params[i]|}, or NaN when unknown. Kept by the fused SGD path
-     * (grown by each step's bound); any other write to the parameters makes it NaN again.
+     * Upper bounds on {@code max |params[i]|} and on the optimiser state, each NaN when unknown.
+     * Grown by each step that is proven finite in advance; any other write makes them unknown.
      */
-    private double paramBound = Double.NaN;
+    private final StepBounds bounds = new StepBounds();
 
     final ThresholdCalibrator calibrator;
     final DriftDetector drift;
@@ -380,19 +394,24 @@ public final class OnlineLearner {
         Arrays.fill(grads, 0f);
         encoder.backward(params, x1, left, gradLeft, grads);
         encoder.backward(params, x2, right, gradRight, grads);
-        double norm = norm(grads);
+        double norm =
+                vector != null
+                        ? Math.sqrt(vector.exactDot(grads, 0, grads, grads.length))
+                        : norm(grads);
         result.gradientNorm = norm;
         if (!Double.isFinite(norm)) {
             return UpdateOutcome.SKIPPED_NON_FINITE_GRADIENT;
         }
         double clip = config.clipNorm();
+        double largest = norm;
         if (clip > 0 && norm > clip) {
             float scale = (float) (clip / norm);
             for (int i = 0; i < grads.length; i++) {
                 grads[i] *= scale;
             }
+            largest = clip;
         }
-        return guardedStep();
+        return guardedStep(largest * GRADIENT_SLACK);
     }
 
     /**
@@ -409,12 +428,15 @@ public final class OnlineLearner {
             return UpdateOutcome.SKIPPED_NON_FINITE_GRADIENT;
         }
         double clip = config.clipNorm();
+        double largest = norm;
         if (clip > 0 && norm > clip) {
             c *= clip / norm;
+            largest = clip;
         }
         if (!plainSgd) {
+            // Each g_oi = (float) ((float) (c e_o) delta_i) is within |c| ||e|| ||delta||.
             fused.writeGradient(grads, c);
-            return guardedStep();
+            return guardedStep(largest * GRADIENT_SLACK);
         }
         if (c == 0) {
             // A zero gradient: SGD moves nothing (the general path subtracts zeros).
@@ -423,17 +445,17 @@ public final class OnlineLearner {
         double k = config.optimizer().learningRate() * c;
         // |W[o][i] - a_o delta_i| <= max|W| + |k| max|e| max|delta|, before rounding.
         double step = Math.abs(k) * fused.diffMax * fused.deltaMax;
-        if (!(paramBound + step < SAFE_MAGNITUDE)) {
-            paramBound = LinearEuclideanKernel.maxAbs(params);
+        if (!(bounds.params + step < SAFE_MAGNITUDE)) {
+            bounds.params = LinearEuclideanKernel.maxAbs(params);
         }
-        if (paramBound + step < SAFE_MAGNITUDE) {
+        if (bounds.params + step < SAFE_MAGNITUDE) {
             fused.applySgd(params, k);
             // Each of the three float roundings on the way adds at most a relative 2^-24.
-            paramBound = (paramBound + step) * (1 + 1e-6);
+            bounds.params = (bounds.params + step) * (1 + 1e-6);
             return UpdateOutcome.APPLIED;
         }
         // Too close to overflow to argue: copy, step, check and roll back if need be.
-        paramBound = Double.NaN;
+        bounds.forget();
         System.arraycopy(params, 0, backupParams, 0, params.length);
         fused.applySgd(params, k);
         if (!allFinite(params)) {
@@ -444,11 +466,20 @@ public final class OnlineLearner {
     }
 
     /**
-     * One optimiser step on {@link #grads}, rolled back if any parameter or state value became NaN
-     * or infinite: a skipped step leaves both bit-identical.
+     * One optimiser step on {@link #grads}, whose values are at most {@code gradientBound} in
+     * magnitude. When the optimiser proves from running bounds that the step leaves every value
+     * finite, it is simply taken; otherwise parameters and state are copied first and the step is
+     * rolled back if any value became NaN or infinite, so that a skipped step leaves both
+     * bit-identical. Either way the outcome is the one the copy-and-check alone would give.
      */
-    private UpdateOutcome guardedStep() {
-        paramBound = Double.NaN;
+    private UpdateOutcome guardedStep(double gradientBound) {
+        long t = updatesApplied + 1;
+        double rate = config.optimizer().learningRate();
+        if (optimizer.provablyFinite(bounds, gradientBound, t, rate, params, optimizerState)) {
+            optimizer.step(params, grads, optimizerState, t, rate);
+            return UpdateOutcome.APPLIED;
+        }
+        bounds.forget();
         System.arraycopy(params, 0, backupParams, 0, params.length);
         System.arraycopy(optimizerState, 0, backupState, 0, optimizerState.length);
         optimizer.step(

@@ -21,4 +21,25 @@ public interface Optimizer {
      * @param learningRate the step size for this update (schedules may vary it)
      */
     void step(float[] params, float[] grads, float[] state, long t, double learningRate);
+
+    /**
+     * Whether the next {@link #step}, with gradients no larger in magnitude than {@code
+     * gradientBound}, provably leaves every parameter and state value finite. If so, the bounds are
+     * advanced to cover the values after that step, and the caller must take exactly that step; if
+     * not (or a bound is unknown and the arrays' own maxima do not suffice), nothing is promised
+     * and the caller must guard the step another way. A rule that cannot argue returns false (the
+     * default).
+     *
+     * @param gradientBound {@code >= max |grads[i]|} of the coming step, finite
+     * @param t the 1-based number of the coming update
+     */
+    default boolean provablyFinite(
+            StepBounds bounds,
+            double gradientBound,
+            long t,
+            double learningRate,
+            float[] params,
+            float[] state) {
+        return false;
+    }
 }

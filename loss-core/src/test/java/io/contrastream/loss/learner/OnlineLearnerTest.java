@@ -205,6 +205,18 @@ class OnlineLearnerTest {
             learner.process(inputs[i % 64], inputs[(i * 7 + 3) % 64], labels[i % 3]);
         }
         long thread = Thread.currentThread().getId();
+        // The Vector API kernels allocate until C2 has compiled them, which on a busy machine
+        // can outlast the warm-up: more rounds until one allocates (almost) nothing, at most 20;
+        // a steady-state allocation still fails the measured round below.
+        for (int round = 0; round < 20; round++) {
+            long start = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 10_000; i++) {
+                learner.process(inputs[i % 64], inputs[(i * 7 + 3) % 64], labels[i % 3]);
+            }
+            if (threads.getThreadAllocatedBytes(thread) - start < 16_000) {
+                break;
+            }
+        }
         long before = threads.getThreadAllocatedBytes(thread);
         for (int i = 0; i < 10_000; i++) {
             learner.process(inputs[i % 64], inputs[(i * 7 + 3) % 64], labels[i % 3]);

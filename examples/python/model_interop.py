@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""Reads a Contrastream model file (safetensors) with numpy alone and reproduces the engine.
+
+    model_interop.py embed --model FILE --features 0.1,0.2,...      # prints the embedding
+    model_interop.py check --model FILE --pairs PAIRS.jsonl [--tolerance 1e-5]
+
+`check` reads JSON lines {"left": [...], "right": [...], "distance": d} (the engine's
+dissimilarity of the pair under the model) and recomputes every distance from the file:
+Euclidean sqrt(|f(a) - f(b)|^2 + 1e-8), or 1 - cos(f(a), f(b)) for the cosine loss, with f the
+encoder the metadata names (nn.Linear, or Linear-ReLU-Linear; L2-normalised if `normalize`).
+It exits 1 if any distance differs by more than tolerance * max(1, d).
+
+Nothing here imports the engine: the layout is the safetensors format (8-byte little-endian
+header length, JSON header, little-endian float32 tensors) with PyTorch's tensor names.
+"""
+import argparse
+import json
+import struct
+import sys
+
+import numpy as np
+
+
+def load(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__")
+    tensors = {}
+    for name, t in header.items():
+        assert t["dtype"] == "F32", t
+        begin, end = t["data_offsets"]
+        tensors[name] = np.frombuffer(data[8 + n + begin:8 + n + end], dtype="<f4").reshape(t["shape"])
+    return meta, tensors
+
+
+def encoder(meta, tensors):
+    kind = meta["encoder"]
+    normalize = meta["normalize"] == "true"
+
+    def f(x):
+        x = np.asarray(x, dtype=np.float64)
+        if kind == "linear":
+            y = tensors["weight"].astype(np.float64) @ x + tensors["bias"]
+        elif kind == "mlp":
+            h = np.maximum(tensors["0.weight"].astype(np.float64) @ x + tensors["0.bias"], 0.0)
+            y = tensors["2.weight"].astype(np.float64) @ h + tensors["2.bias"]
+        elif kind == "identity":
+            y = x
+        else:
+            raise SystemExit(f"unknown encoder {kind!r}")
+        y = y.astype(np.float32).astype(np.float64)  # the engine's embeddings are float32
+        if normalize:
+            y = y / max(np.linalg.norm(y), 1e-12)
+        return y
+
+    return f
+
+
+def distance(meta, a, b):
+    if meta["loss"] == "cosine":
+        return 1.0 - float(a @ b) / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-12)
+    return float(np.sqrt(np.sum((a - b) ** 2) + 1e-8))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    e = sub.add_parser("embed")
+    e.add_argument("--model", required=True)
+    e.add_argument("--features", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("--model", required=True)
+    c.add_argument("--pairs", required=True)
+    c.add_argument("--tolerance", type=float, default=1e-5)
+    args = p.parse_args()
+    meta, tensors = load(args.model)
+    f = encoder(meta, tensors)
+    if args.command == "embed":
+        print(json.dumps([float(v) for v in f([float(v) for v in args.features.split(",")])]))
+        return 0
+    worst, count, bad = 0.0, 0, 0
+    with open(args.pairs) as lines:
+        for line in lines:
+            pair = json.loads(line)
+            d = distance(meta, f(pair["left"]), f(pair["right"]))
+            err = abs(d - pair["distance"]) / max(1.0, abs(pair["distance"]))
+            worst = max(worst, err)
+            count += 1
+            if err > args.tolerance:
+                bad += 1
+                print(f"pair {count}: numpy {d!r}, engine {pair['distance']!r}", file=sys.stderr)
+    print(f"{count} pairs, model {meta['model']!r} version {meta['model_version']} "
+          f"({meta['encoder']}, {meta['loss']}): worst relative difference {worst:.3g}, "
+          f"{bad} beyond {args.tolerance:g}")
+    return 1 if bad or count == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+package io.contrastream.loss.simd;
+
+/**
+ * The vectorised forms of the hot loops of loss-core. Every method gives results bit-identical to
+ * the plain Java loop named in its Javadoc (that loop is the reference, kept by the caller as its
+ * fallback): the same float and double operations, in the same order per output element and per
+ * accumulator, with no fused multiply-add where the plain loop rounds a product before adding it.
+ *
+ * <p>None of the methods checks its arguments (callers validate once, at their boundary): indices
+ * out of range throw as array accesses do; NaN and infinities propagate as IEEE arithmetic does.
+ * Nothing is allocated per call.
+ *
+ * <p>Obtain the implementation with {@link #best()}, which is {@code null} when vectors are not
+ * available; the choice is made once per JVM.
+ */
+public interface VectorKernels {
+
+    /**
+     * The system property that disables the vector kernels when set to {@code false} (default
+     * {@code true}: use them when the module is present).
+     */
+    String ENABLE_PROPERTY = "contrastream.vector";
+
+    /**
+     * The vector kernels, or {@code null} when the JVM lacks {@code jdk.incubator.vector} (started
+     * without {@code --add-modules jdk.incubator.vector}), the CPU has vectors narrower than 256
+     * bits, or {@value #ENABLE_PROPERTY} is {@code false}.
+     */
+    static VectorKernels best() {
+        return VectorKernelsHolder.BEST;
+    }
+
+    /** A short description of the choice made, for logs and benchmark tables. */
+    static String describe() {
+        return VectorKernelsHolder.DESCRIPTION;
+    }
+
+    /**
+     * {@code sum_i (float) (w[off + i] * x[i])} over {@code i < n}: each product rounded to float,
+     * summed in double in eight accumulators {@code s_k} (elements {@code i = k mod 8} in order, a
+     * tail of fewer than eight added to {@code s0}), returned as {@code ((s0 + s1) + (s2 + s3)) +
+     * ((s4 + s5) + (s6 + s7))}. {@code n = 0} gives 0.
+     */
+    double roundedProductSum(float[] w, int wOffset, float[] x, int n);
+
+    /**
+     * {@code out[o] = (float) roundedProductSum(w, o * n, x, n)} for {@code o < rows}: a
+     * matrix-vector product over {@code rows} consecutive rows of length {@code n}, each row's sum
+     * exactly as {@link #roundedProductSum}. Several rows run at once, sharing the loads of {@code
+     * x}.
+     */
+    void roundedMatVec(float[] w, int rows, float[] x, int n, float[] out);
+
+    /**
+     * The largest {@code |x[i]|} over {@code i < n}, {@code 0} for {@code n = 0}: NaN if any value
+     * is NaN, infinite if any is infinite and none NaN; exact (no rounding in a maximum).
+     */
+    float maxAbs(float[] x, int n);
+
+    /**
+     * {@code sum_i (double) w[off + i] * x[i]} over {@code i < n} in double, in four accumulators
+     * {@code s_k} (elements {@code i = k mod 4} in order, a tail added to {@code s0}), returned as
+     * {@code (s0 + s1) + (s2 + s3)}. A product of two floats is exact in double, so each
+     * accumulation step rounds once whether or not it is fused.
+     */
+    double exactDot(float[] w, int wOffset, float[] x, int n);
+
+    /**
+     * {@code out[r] = (float) (bias[biasOffset + r] + exactDot(w, wOffset + r * n, x, n))} for
+     * {@code r < rows}: an affine layer over {@code rows} consecutive rows of length {@code n},
+     * each row's dot product exactly as {@link #exactDot}; several rows run at once.
+     */
+    void exactAffine(
+            float[] w,
+            int wOffset,
+            int rows,
+            float[] x,
+            int n,
+            float[] bias,
+            int biasOffset,
+            float[] out);
+
+    /**
+     * {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}: the product rounded, then added.
+     */
+    void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n);
+
+    /** {@code y[yOff + i] = a * x[i]} for {@code i < n}. */
+    void scale(float a, float[] x, float[] y, int yOffset, int n);
+
+    /** {@code out[i] = a[i] - b[i]} for {@code i < n}. */
+    void subtract(float[] a, float[] b, float[] out, int n);
+
+    /**
+     * Plain SGD over the first {@code n} values: {@code p[i] -= lr * g[i]} when {@code keep == 1},
+     * else {@code p[i] = p[i] * keep - lr * g[i]}.
+     */
+    void sgd(float[] params, float[] grads, int n, float lr, float keep);
+
+    /**
+     * One Adam step over {@code n} parameters whose state is {@code [m (n), v (n)]}: {@code m = b1
+     * m + c1 g}, {@code v = b2 v + (c2 g) g}, {@code denom = sqrt(v) * secondCorrection + eps},
+     * {@code p = p * keep - (stepSize * m) / denom}; float throughout, each operation rounded.
+     */
+    void adam(
+            float[] params,
+            float[] grads,
+            float[] state,
+            int n,
+            float b1,
+            float c1,
+            float b2,
+            float c2,
+            float stepSize,
+            float secondCorrection,
+            float epsilon,
+            float keep);
+}
