@@ -77,6 +77,15 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where the outputs are written (default: ${DEFAULT-VALUE}).")
     Path outputDir;
 
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "0",
+            description =
+                    "Port on 127.0.0.1 of the live dashboard page, whose address the demo prints;"
+                            + " 0 for any free port, -1 for no dashboard (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
     @Mixin ModelOptions model;
 
     @Override
@@ -87,6 +96,11 @@ public final class DemoCommand implements Callable<Integer> {
             model.alertThreshold = "auto";
         }
         DemoRunner.Settings settings;
+        if (dashboardPort < -1 || dashboardPort > 65535) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "dashboard-port must be in 0..65535 (or -1: none), got " + dashboardPort);
+        }
         try {
             model.checkJobFlags();
             settings =
@@ -103,6 +117,6 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        return new DemoRunner(settings, System.out).run();
+        return new DemoRunner(settings, System.out, dashboardPort).run();
     }
 }

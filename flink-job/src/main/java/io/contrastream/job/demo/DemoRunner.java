@@ -2,6 +2,9 @@ package io.contrastream.job.demo;
 
 import io.contrastream.job.JobEnvironment;
 import io.contrastream.job.cli.ModelOptions;
+import io.contrastream.job.dashboard.DashboardFeed;
+import io.contrastream.job.dashboard.DashboardServer;
+import io.contrastream.job.dashboard.DashboardState;
 import io.contrastream.job.decode.WireFormat;
 import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.io.kafka.KafkaClientProperties;
@@ -117,9 +120,27 @@ public final class DemoRunner {
     /** Truth per event id: was it a real change, and the raw feature distance. */
     private final Map<String, double[]> truth = new ConcurrentHashMap<>();
 
+    /** Port of the live dashboard: 0 for any free port, -1 for none. */
+    private final int dashboardPort;
+
+    /** A demo without the dashboard page. */
     public DemoRunner(Settings settings, PrintStream out) {
+        this(settings, out, -1);
+    }
+
+    /**
+     * A demo that serves the live dashboard on 127.0.0.1.
+     *
+     * @param dashboardPort the page's port, 0 for any free port, -1 for no dashboard
+     */
+    public DemoRunner(Settings settings, PrintStream out, int dashboardPort) {
+        if (dashboardPort < -1 || dashboardPort > 65535) {
+            throw new IllegalArgumentException(
+                    "dashboard-port must be in 0..65535 (or -1: none), got " + dashboardPort);
+        }
         this.settings = settings;
         this.out = out;
+        this.dashboardPort = dashboardPort;
     }
 
     /** Runs the demo; returns the process exit code. */
@@ -162,6 +183,7 @@ public final class DemoRunner {
                     settings.featureDim(),
                     100 * settings.changeRate(),
                     100 * settings.labelFraction());
+            Dashboard dashboard = Dashboard.start(dashboardPort, bootstrap, model.format(), out);
             Monitor monitor = new Monitor(bootstrap, model.format());
             Thread monitorThread = new Thread(monitor, "demo-monitor");
             monitorThread.setDaemon(true);
@@ -184,11 +206,38 @@ public final class DemoRunner {
             monitorThread.join(5_000);
 
             Summary summary = collect(bootstrap, model, outputDir);
+            dashboard.close();
             double seconds = (System.nanoTime() - started) / 1e9;
             summary.print(out, produced, seconds, outputDir);
             return 0;
         } finally {
             deleteRecursively(work);
+        }
+    }
+
+    /** The live dashboard page over the demo's committed metrics and alerts, when asked for. */
+    private record Dashboard(DashboardServer server, DashboardFeed feed) {
+        static Dashboard start(int port, String bootstrap, WireFormat format, PrintStream out)
+                throws IOException {
+            if (port < 0) {
+                return new Dashboard(null, null);
+            }
+            DashboardState state = new DashboardState("demo broker " + bootstrap, 600, 50);
+            DashboardServer server = DashboardServer.start(state, port);
+            DashboardFeed feed =
+                    DashboardFeed.start(
+                            bootstrap, new Properties(), METRICS, ALERTS, format, state);
+            out.printf("dashboard: %s (live while the demo runs)%n", server.url());
+            return new Dashboard(server, feed);
+        }
+
+        void close() throws InterruptedException {
+            if (feed != null) {
+                feed.close();
+            }
+            if (server != null) {
+                server.close();
+            }
         }
     }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * services are there; every published port is bound to 127.0.0.1; the topics it creates are the
  * job's default topics; the job runs the command-line entry point against the compose broker; the
  * Prometheus reporter's port is the one Prometheus scrapes; the mounted jar is the one the build
- * makes.
+ * makes; Grafana's provisioning is mounted where Grafana reads it, its datasource is the compose
+ * Prometheus, and every panel of its dashboard uses that datasource.
  */
 class DockerComposeTest {
 
@@ -37,7 +38,7 @@ class DockerComposeTest {
         compose().get("services").fieldNames().forEachRemaining(names::add);
         assertThat(names)
                 .containsExactlyInAnyOrder(
-                        "kafka", "topics", "jobmanager", "taskmanager", "prometheus");
+                        "kafka", "topics", "jobmanager", "taskmanager", "prometheus", "grafana");
     }
 
     @Test
@@ -51,7 +52,7 @@ class DockerComposeTest {
                 published++;
             }
         }
-        assertThat(published).isEqualTo(3); // kafka, Flink's web UI, Prometheus
+        assertThat(published).isEqualTo(4); // kafka, Flink's web UI, Prometheus, Grafana
     }
 
     @Test
@@ -107,5 +108,67 @@ class DockerComposeTest {
                 .get("targets")
                 .forEach(t -> targets.add(t.asText()));
         assertThat(targets).containsExactlyInAnyOrder("jobmanager:9249", "taskmanager:9249");
+    }
+
+    @Test
+    void grafanaIsProvisionedWithPrometheusAndTheDashboard() throws IOException {
+        JsonNode grafana = compose().get("services").get("grafana");
+        assertThat(grafana.get("image").asText()).startsWith("grafana/grafana:");
+        assertThat(grafana.get("ports").get(0).asText()).isEqualTo("127.0.0.1:3000:3000");
+        List<String> volumes = new ArrayList<>();
+        grafana.get("volumes").forEach(v -> volumes.add(v.asText()));
+        assertThat(volumes)
+                .containsExactlyInAnyOrder(
+                        "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro",
+                        "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro");
+        for (String v : volumes) {
+            assertThat(ROOT.resolve(v.substring(2, v.indexOf(':')))).isDirectory();
+        }
+
+        JsonNode datasource =
+                YAML.readTree(
+                                ROOT.resolve(
+                                                "deploy/grafana/provisioning/datasources/prometheus.yml")
+                                        .toFile())
+                        .get("datasources")
+                        .get(0);
+        assertThat(datasource.get("type").asText()).isEqualTo("prometheus");
+        // The compose Prometheus, by service name and the port it listens on.
+        assertThat(datasource.get("url").asText()).isEqualTo("http://prometheus:9090");
+        assertThat(compose().get("services").get("prometheus").get("command").toString())
+                .contains("--web.listen-address=:9090");
+
+        JsonNode provider =
+                YAML.readTree(
+                                ROOT.resolve(
+                                                "deploy/grafana/provisioning/dashboards/contrastream.yml")
+                                        .toFile())
+                        .get("providers")
+                        .get(0);
+        String path = provider.get("options").get("path").asText();
+        assertThat(path).isEqualTo("/var/lib/grafana/dashboards");
+        assertThat(
+                        grafana.get("environment")
+                                .get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")
+                                .asText())
+                .isEqualTo(path + "/contrastream.json");
+
+        JsonNode dashboard =
+                new ObjectMapper()
+                        .readTree(
+                                ROOT.resolve("deploy/grafana/dashboards/contrastream.json")
+                                        .toFile());
+        int queries = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+            if (!panel.has("targets")) continue;
+            assertThat(panel.get("datasource").get("uid").asText())
+                    .as(panel.get("title").asText())
+                    .isEqualTo(datasource.get("uid").asText());
+            for (JsonNode target : panel.get("targets")) {
+                assertThat(target.get("expr").asText()).isNotBlank();
+                queries++;
+            }
+        }
+        assertThat(queries).isGreaterThanOrEqualTo(6);
     }
 }
