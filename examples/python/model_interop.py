@@ -3,6 +3,10 @@
 
     model_interop.py embed --model FILE --features 0.1,0.2,...      # prints the embedding
     model_interop.py check --model FILE --pairs PAIRS.jsonl [--tolerance 1e-5]
+    model_interop.py write --out FILE --model NAME --input-dim 16 --embedding-dim 8 [--seed 1]
+
+`write` makes a linear model with numpy alone (weights as nn.Linear initialises them,
+U(-1/sqrt(in), 1/sqrt(in))), in the layout the engine reads with `--init-from FILE`.
 
 `check` reads JSON lines {"left": [...], "right": [...], "distance": d} (the engine's
 dissimilarity of the pair under the model) and recomputes every distance from the file:
@@ -64,6 +68,30 @@ def distance(meta, a, b):
     return float(np.sqrt(np.sum((a - b) ** 2) + 1e-8))
 
 
+def write(path, model, input_dim, embedding_dim, seed):
+    rng = np.random.default_rng(seed)
+    bound = 1.0 / np.sqrt(input_dim)
+    tensors = {
+        "weight": rng.uniform(-bound, bound, (embedding_dim, input_dim)).astype("<f4"),
+        "bias": rng.uniform(-bound, bound, (embedding_dim,)).astype("<f4"),
+    }
+    header = {"__metadata__": {
+        "format": "contrastream-model", "format_version": "1", "model": model, "model_version": "0",
+        "encoder": "linear", "input_dim": str(input_dim), "embedding_dim": str(embedding_dim),
+        "hidden_dim": "0", "normalize": "false", "loss": "euclidean", "margin": "2.0",
+        "threshold": "1.0"}}
+    offset, blobs = 0, []
+    for name, t in tensors.items():
+        blob = t.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+        offset += len(blob)
+        blobs.append(blob)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -74,7 +102,17 @@ def main():
     c.add_argument("--model", required=True)
     c.add_argument("--pairs", required=True)
     c.add_argument("--tolerance", type=float, default=1e-5)
+    w = sub.add_parser("write")
+    w.add_argument("--out", required=True)
+    w.add_argument("--model", required=True)
+    w.add_argument("--input-dim", type=int, required=True)
+    w.add_argument("--embedding-dim", type=int, required=True)
+    w.add_argument("--seed", type=int, default=1)
     args = p.parse_args()
+    if args.command == "write":
+        write(args.out, args.model, args.input_dim, args.embedding_dim, args.seed)
+        print(f"wrote {args.out}: linear {args.input_dim} -> {args.embedding_dim}, seed {args.seed}")
+        return 0
     meta, tensors = load(args.model)
     f = encoder(meta, tensors)
     if args.command == "embed":

@@ -177,6 +177,16 @@ public final class ModelOptions {
     long snapshotEvery;
 
     @Option(
+            names = "--init-from",
+            paramLabel = "FILE",
+            description =
+                    "A model file (safetensors, as the models output writes or as"
+                            + " examples/python/model_interop.py write makes with numpy) that every"
+                            + " new model starts from instead of its initialisation; its encoder must"
+                            + " match --encoder, --embedding-dim, --hidden-dim and --normalize.")
+    java.nio.file.Path initFrom;
+
+    @Option(
             names = "--max-models",
             defaultValue = "1000",
             description =
@@ -254,7 +264,25 @@ public final class ModelOptions {
                         .drift(driftPolicy())
                         .build();
         return new TrainerSettings(
-                learner, alertMode, warmup, metricsEvery, maxModels, dedupeWindow, snapshotEvery);
+                learner,
+                alertMode,
+                warmup,
+                metricsEvery,
+                maxModels,
+                dedupeWindow,
+                snapshotEvery,
+                initModel());
+    }
+
+    private byte[] initModel() {
+        if (initFrom == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readAllBytes(initFrom);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("init-from: cannot read " + initFrom + ": " + e, e);
+        }
     }
 
     /** The topology settings for input from {@code source}. */

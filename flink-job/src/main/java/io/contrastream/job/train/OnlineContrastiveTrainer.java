@@ -93,6 +93,7 @@ public final class OnlineContrastiveTrainer
     private transient ModelStore models;
     private transient long heldModels;
     private transient PairEventEncoder reencoder;
+    private transient ModelFile initialModel;
     private transient Counter events;
     private transient Counter updates;
     private transient Counter skippedUpdates;
@@ -140,6 +141,7 @@ public final class OnlineContrastiveTrainer
                     "OnlineContrastiveTrainer runs inside its TrainerOperator (operator())");
         }
         reencoder = new PairEventEncoder(format);
+        initialModel = settings.initialModel();
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("contrastream");
         events = group.counter("events");
         updates = group.counter("updates");
@@ -176,9 +178,32 @@ public final class OnlineContrastiveTrainer
                                 ctx.timerService().currentProcessingTime()));
                 return;
             }
-            state =
-                    new ModelState(
-                            OnlineLearner.create(settings.learner(), dim), settings.dedupeWindow());
+            OnlineLearner learner;
+            if (initialModel == null) {
+                learner = OnlineLearner.create(settings.learner(), dim);
+            } else if (initialModel.inputDim() == dim) {
+                learner =
+                        OnlineLearner.createFrom(
+                                settings.learner(), dim, initialModel.parameters());
+            } else {
+                deadLetters.inc();
+                ctx.output(
+                        DEAD_LETTERS,
+                        DeadLetters.of(
+                                DeadLetterReason.DIMENSION_MISMATCH,
+                                "features have "
+                                        + dim
+                                        + " values; new models start from --init-from model '"
+                                        + initialModel.model()
+                                        + "', which expects "
+                                        + initialModel.inputDim(),
+                                source,
+                                pair,
+                                reencoder.encode(pair),
+                                ctx.timerService().currentProcessingTime()));
+                return;
+            }
+            state = new ModelState(learner, settings.dedupeWindow());
             heldModels++;
             modelsCreated.inc();
             // Fires once a bounded input ends (its final watermark), for the last metrics.

@@ -1,6 +1,10 @@
 package io.contrastream.job.train;
 
+import io.contrastream.job.export.ModelFile;
+import io.contrastream.loss.encoder.EncoderConfig;
+import io.contrastream.loss.encoder.EncoderKind;
 import io.contrastream.loss.learner.LearnerConfig;
+import java.io.IOException;
 import java.io.Serializable;
 
 /**
@@ -19,6 +23,8 @@ import java.io.Serializable;
  *     #MAX_DEDUPE_WINDOW}; 0 turns the check off)
  * @param snapshotEvery applied updates of a model between two model files on the models output (>=
  *     0; 0: only the final model, at the end of a bounded input)
+ * @param initModel a model file ({@link ModelFile}) every new model starts from instead of its
+ *     initialisation, or null; its encoder must be the one {@code learner} describes
  */
 public record TrainerSettings(
         LearnerConfig learner,
@@ -27,7 +33,8 @@ public record TrainerSettings(
         long metricsEvery,
         long maxModels,
         int dedupeWindow,
-        long snapshotEvery)
+        long snapshotEvery,
+        byte[] initModel)
         implements Serializable {
 
     /** The default warm-up: 500 labelled pairs. */
@@ -66,7 +73,28 @@ public record TrainerSettings(
                 metricsEvery,
                 DEFAULT_MAX_MODELS,
                 DEFAULT_DEDUPE_WINDOW,
-                0);
+                0,
+                null);
+    }
+
+    /** Settings whose new models start from their initialisation. */
+    public TrainerSettings(
+            LearnerConfig learner,
+            AlertMode alertMode,
+            long warmup,
+            long metricsEvery,
+            long maxModels,
+            int dedupeWindow,
+            long snapshotEvery) {
+        this(
+                learner,
+                alertMode,
+                warmup,
+                metricsEvery,
+                maxModels,
+                dedupeWindow,
+                snapshotEvery,
+                null);
     }
 
     /** Validates the settings. */
@@ -95,6 +123,9 @@ public record TrainerSettings(
         if (maxModels < 1) {
             throw new IllegalArgumentException("max-models must be >= 1, got " + maxModels);
         }
+        if (initModel != null) {
+            initialModel(initModel, learner);
+        }
         if (snapshotEvery < 0) {
             throw new IllegalArgumentException("snapshot-every must be >= 0, got " + snapshotEvery);
         }
@@ -105,5 +136,41 @@ public record TrainerSettings(
                             + ", got "
                             + dedupeWindow);
         }
+    }
+
+    /** The file {@code initModel}, checked against the job's encoder. */
+    public ModelFile initialModel() {
+        return initModel == null ? null : initialModel(initModel, learner);
+    }
+
+    private static ModelFile initialModel(byte[] file, LearnerConfig learner) {
+        ModelFile model;
+        try {
+            model = ModelFile.read(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("init-from: " + e.getMessage(), e);
+        }
+        EncoderConfig theirs = model.encoderConfig();
+        EncoderConfig ours = learner.encoder();
+        if (theirs.kind() != ours.kind()
+                || theirs.normalize() != ours.normalize()
+                || (ours.kind() != EncoderKind.IDENTITY
+                        && theirs.embeddingDim() != ours.embeddingDim())
+                || (ours.kind() == EncoderKind.MLP && theirs.hiddenDim() != ours.hiddenDim())) {
+            throw new IllegalArgumentException(
+                    "init-from: the file's encoder is "
+                            + describe(theirs)
+                            + ", the job's (--encoder, --embedding-dim, --hidden-dim, --normalize)"
+                            + " is "
+                            + describe(ours));
+        }
+        return model;
+    }
+
+    private static String describe(EncoderConfig e) {
+        return e.kind().name().toLowerCase(java.util.Locale.ROOT)
+                + (e.kind() == EncoderKind.IDENTITY ? "" : " to " + e.embeddingDim())
+                + (e.kind() == EncoderKind.MLP ? " through " + e.hiddenDim() + " hidden" : "")
+                + (e.normalize() ? ", normalised" : "");
     }
 }

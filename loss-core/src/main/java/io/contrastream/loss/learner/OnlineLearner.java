@@ -163,6 +163,37 @@ public final class OnlineLearner {
         return new OnlineLearner(config, inputDim, true);
     }
 
+    /**
+     * A new model that starts from given parameters instead of its initialisation: a model trained
+     * elsewhere (offline, in PyTorch) and fine-tuned here. Everything else is new: optimiser state
+     * zero, model version 0, empty calibrator, detector and window.
+     *
+     * @param parameters the encoder's flat parameter array (its layout: {@link
+     *     io.contrastream.loss.encoder.Encoder}); copied
+     * @throws IllegalArgumentException if its length is not the encoder's parameter count, or a
+     *     value is NaN or infinite
+     */
+    public static OnlineLearner createFrom(LearnerConfig config, int inputDim, float[] parameters) {
+        OnlineLearner learner = new OnlineLearner(config, inputDim, false);
+        if (parameters.length != learner.params.length) {
+            throw new IllegalArgumentException(
+                    "the encoder has "
+                            + learner.params.length
+                            + " parameters, "
+                            + parameters.length
+                            + " were given");
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            if (!Float.isFinite(parameters[i])) {
+                throw new IllegalArgumentException(
+                        "parameter " + i + " is " + parameters[i] + "; parameters must be finite");
+            }
+        }
+        System.arraycopy(parameters, 0, learner.params, 0, parameters.length);
+        learner.bounds.forget();
+        return learner;
+    }
+
     /** The settings this model was created with. */
     public LearnerConfig config() {
         return config;

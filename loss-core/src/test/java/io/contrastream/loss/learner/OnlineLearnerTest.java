@@ -114,6 +114,34 @@ class OnlineLearnerTest {
     }
 
     @Test
+    void aLearnerCreatedFromParametersContinuesAsTheOneTheyCameFrom() {
+        OnlineLearner original = OnlineLearner.create(linear(OptimizerKind.SGD, 0.01), DIM);
+        SplittableRandom random = new SplittableRandom(8);
+        for (int i = 0; i < 100; i++) {
+            original.process(vector(random, DIM), vector(random, DIM), PairLabel.SAME);
+        }
+        OnlineLearner copy =
+                OnlineLearner.createFrom(original.config(), DIM, original.parametersCopy());
+
+        assertThat(copy.modelVersion()).isZero();
+        assertThat(copy.parametersCopy()).containsExactly(original.parametersCopy());
+        // Plain SGD keeps no optimiser state: the two now learn alike, bit for bit.
+        for (int i = 0; i < 100; i++) {
+            float[] a = vector(random, DIM);
+            float[] b = vector(random, DIM);
+            PairLabel label = random.nextBoolean() ? PairLabel.SAME : PairLabel.DIFFERENT;
+            assertThat(copy.process(a, b, label).dissimilarity())
+                    .isEqualTo(original.process(a, b, label).dissimilarity());
+        }
+        assertThatThrownBy(() -> OnlineLearner.createFrom(original.config(), DIM, new float[3]))
+                .hasMessageContaining("3 were given");
+        float[] bad = original.parametersCopy();
+        bad[5] = Float.NaN;
+        assertThatThrownBy(() -> OnlineLearner.createFrom(original.config(), DIM, bad))
+                .hasMessageContaining("parameter 5 is NaN");
+    }
+
+    @Test
     void aLabelledPairWhoseDistanceOverflowsCountsAsASkippedUpdateInTheWindow() {
         // Linear 2 -> 32: some row has |w1 + w2| > 1, so W x overflows float at these inputs.
         LearnerConfig config = LearnerConfig.reference(1);
