@@ -160,22 +160,17 @@ public final class OnlineContrastiveTrainer
         int dim = pair.left().length;
         if (state == null) {
             if (heldModels >= settings.maxModels()) {
-                deadLetters.inc();
-                ctx.output(
-                        DEAD_LETTERS,
-                        DeadLetters.of(
-                                DeadLetterReason.MODEL_LIMIT,
-                                "model '"
-                                        + pair.model()
-                                        + "' is new and this trainer subtask already holds "
-                                        + heldModels
-                                        + " models (max-models "
-                                        + settings.maxModels()
-                                        + ")",
-                                source,
-                                pair,
-                                reencoder.encode(pair),
-                                ctx.timerService().currentProcessingTime()));
+                refuse(
+                        ctx,
+                        pair,
+                        DeadLetterReason.MODEL_LIMIT,
+                        "model '"
+                                + pair.model()
+                                + "' is new and this trainer subtask already holds "
+                                + heldModels
+                                + " models (max-models "
+                                + settings.maxModels()
+                                + ")");
                 return;
             }
             OnlineLearner learner;
@@ -186,21 +181,16 @@ public final class OnlineContrastiveTrainer
                         OnlineLearner.createFrom(
                                 settings.learner(), dim, initialModel.parameters());
             } else {
-                deadLetters.inc();
-                ctx.output(
-                        DEAD_LETTERS,
-                        DeadLetters.of(
-                                DeadLetterReason.DIMENSION_MISMATCH,
-                                "features have "
-                                        + dim
-                                        + " values; new models start from --init-from model '"
-                                        + initialModel.model()
-                                        + "', which expects "
-                                        + initialModel.inputDim(),
-                                source,
-                                pair,
-                                reencoder.encode(pair),
-                                ctx.timerService().currentProcessingTime()));
+                refuse(
+                        ctx,
+                        pair,
+                        DeadLetterReason.DIMENSION_MISMATCH,
+                        "features have "
+                                + dim
+                                + " values; new models start from --init-from model '"
+                                + initialModel.model()
+                                + "', which expects "
+                                + initialModel.inputDim());
                 return;
             }
             state = new ModelState(learner, settings.dedupeWindow());
@@ -209,42 +199,32 @@ public final class OnlineContrastiveTrainer
             // Fires once a bounded input ends (its final watermark), for the last metrics.
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
         } else if (state.learner().inputDim() != dim) {
-            deadLetters.inc();
-            ctx.output(
-                    DEAD_LETTERS,
-                    DeadLetters.of(
-                            DeadLetterReason.DIMENSION_MISMATCH,
-                            "features have "
-                                    + dim
-                                    + " values, model '"
-                                    + pair.model()
-                                    + "' expects "
-                                    + state.learner().inputDim(),
-                            source,
-                            pair,
-                            reencoder.encode(pair),
-                            ctx.timerService().currentProcessingTime()));
+            refuse(
+                    ctx,
+                    pair,
+                    DeadLetterReason.DIMENSION_MISMATCH,
+                    "features have "
+                            + dim
+                            + " values, model '"
+                            + pair.model()
+                            + "' expects "
+                            + state.learner().inputDim());
             return;
         }
         RecentEventIds recent = state.recentEventIds(settings.dedupeWindow());
         long fingerprint = RecentEventIds.fingerprint(pair.eventId());
         if (recent.contains(fingerprint)) {
-            deadLetters.inc();
-            ctx.output(
-                    DEAD_LETTERS,
-                    DeadLetters.of(
-                            DeadLetterReason.DUPLICATE_EVENT,
-                            "event_id '"
-                                    + pair.eventId()
-                                    + "' is among the last "
-                                    + recent.capacity()
-                                    + " accepted by model '"
-                                    + pair.model()
-                                    + "'",
-                            source,
-                            pair,
-                            reencoder.encode(pair),
-                            ctx.timerService().currentProcessingTime()));
+            refuse(
+                    ctx,
+                    pair,
+                    DeadLetterReason.DUPLICATE_EVENT,
+                    "event_id '"
+                            + pair.eventId()
+                            + "' is among the last "
+                            + recent.capacity()
+                            + " accepted by model '"
+                            + pair.model()
+                            + "'");
             return;
         }
         recent.add(fingerprint);
@@ -334,6 +314,20 @@ public final class OnlineContrastiveTrainer
             // The end of a bounded input: the final model.
             ctx.output(MODELS, ModelFile.write(ctx.getCurrentKey(), state.learner()));
         }
+    }
+
+    /** Sends {@code pair} to the dead letters with its reason; it touches no model. */
+    private void refuse(Context ctx, PairRecord pair, DeadLetterReason reason, String message) {
+        deadLetters.inc();
+        ctx.output(
+                DEAD_LETTERS,
+                DeadLetters.of(
+                        reason,
+                        message,
+                        source,
+                        pair,
+                        reencoder.encode(pair),
+                        ctx.timerService().currentProcessingTime()));
     }
 
     private static PairScore score(PairRecord pair, PairResult r, boolean alert) {
