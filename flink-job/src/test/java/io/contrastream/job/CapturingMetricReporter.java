@@ -34,6 +34,33 @@ public final class CapturingMetricReporter implements MetricReporter {
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {}
 
+    /** Registers this reporter (as "capture") in a MiniCluster configuration; returns it. */
+    public static org.apache.flink.configuration.Configuration register(
+            org.apache.flink.configuration.Configuration conf) {
+        conf.set(
+                org.apache.flink.configuration.ConfigOptions.key(
+                                "metrics.reporter.capture.factory.class")
+                        .stringType()
+                        .noDefaultValue(),
+                Factory.class.getName());
+        return conf;
+    }
+
+    /**
+     * The sum over subtasks of the counters whose identifiers contain every one of {@code parts}
+     * and end with the last of them.
+     */
+    public static long sumOfCounters(String... parts) {
+        long sum = 0;
+        for (Map.Entry<String, Metric> e : find(parts)) {
+            if (e.getKey().endsWith("." + parts[parts.length - 1])
+                    && e.getValue() instanceof org.apache.flink.metrics.Counter) {
+                sum += ((org.apache.flink.metrics.Counter) e.getValue()).getCount();
+            }
+        }
+        return sum;
+    }
+
     /** The metrics whose identifiers contain every one of {@code parts}. */
     public static List<Map.Entry<String, Metric>> find(String... parts) {
         return METRICS.entrySet().stream()

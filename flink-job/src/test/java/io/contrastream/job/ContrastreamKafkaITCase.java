@@ -29,11 +29,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -73,13 +70,7 @@ class ContrastreamKafkaITCase {
     private static String bootstrap;
 
     private static Configuration localhostOnly() {
-        Configuration conf = KafkaTestSupport.loopbackConfiguration();
-        conf.set(
-                ConfigOptions.key("metrics.reporter.capture.factory.class")
-                        .stringType()
-                        .noDefaultValue(),
-                CapturingMetricReporter.Factory.class.getName());
-        return conf;
+        return CapturingMetricReporter.register(KafkaTestSupport.loopbackConfiguration());
     }
 
     @BeforeAll
@@ -174,12 +165,18 @@ class ContrastreamKafkaITCase {
 
         // The job's own Flink metrics, as a reporter sees them: one event per pair, one update per
         // applied labelled pair, histograms of loss and distance, and the dead-letter counter.
-        assertThat(sumOfCounters("it-identity", "contrastream", "events")).isEqualTo(400);
+        assertThat(CapturingMetricReporter.sumOfCounters("it-identity", "contrastream", "events"))
+                .isEqualTo(400);
         assertThat(
-                        sumOfCounters("it-identity", "contrastream", "updates")
-                                + sumOfCounters("it-identity", "contrastream", "skipped_updates"))
+                        CapturingMetricReporter.sumOfCounters(
+                                        "it-identity", "contrastream", "updates")
+                                + CapturingMetricReporter.sumOfCounters(
+                                        "it-identity", "contrastream", "skipped_updates"))
                 .isEqualTo(events.stream().filter(e -> e.getLabel() != null).count());
-        assertThat(sumOfCounters("it-identity", "contrastream", "dead_letters")).isZero();
+        assertThat(
+                        CapturingMetricReporter.sumOfCounters(
+                                "it-identity", "contrastream", "dead_letters"))
+                .isZero();
         assertThat(CapturingMetricReporter.find("it-identity", "contrastream", "alerts"))
                 .isNotEmpty();
         for (String histogram : new String[] {"contrastream.loss", "contrastream.distance"}) {
@@ -426,17 +423,6 @@ class ContrastreamKafkaITCase {
     // ---------------------------------------------------------------- running the job
 
     /** Runs {@code contrastream run} on the case's topics, bounded, and waits for it to finish. */
-    private static long sumOfCounters(String... parts) {
-        long sum = 0;
-        for (Map.Entry<String, Metric> e : CapturingMetricReporter.find(parts)) {
-            if (e.getKey().endsWith("." + parts[parts.length - 1])
-                    && e.getValue() instanceof Counter) {
-                sum += ((Counter) e.getValue()).getCount();
-            }
-        }
-        return sum;
-    }
-
     private static void run(Topics t, String format, String... modelFlags) {
         List<String> args =
                 new ArrayList<>(

@@ -76,12 +76,8 @@ class DashboardITCase {
     private static DashboardFeed feed;
 
     private static Configuration configuration() {
-        Configuration conf = KafkaTestSupport.loopbackConfiguration();
-        conf.set(
-                ConfigOptions.key("metrics.reporter.capture.factory.class")
-                        .stringType()
-                        .noDefaultValue(),
-                CapturingMetricReporter.Factory.class.getName());
+        Configuration conf =
+                CapturingMetricReporter.register(KafkaTestSupport.loopbackConfiguration());
         conf.set(
                 ConfigOptions.key("metrics.reporter.promnames.factory.class")
                         .stringType()

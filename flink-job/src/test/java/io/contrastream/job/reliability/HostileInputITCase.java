@@ -41,10 +41,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -95,13 +92,7 @@ class HostileInputITCase {
     private static String bootstrap;
 
     private static Configuration configuration() {
-        Configuration conf = KafkaTestSupport.loopbackConfiguration();
-        conf.set(
-                ConfigOptions.key("metrics.reporter.capture.factory.class")
-                        .stringType()
-                        .noDefaultValue(),
-                CapturingMetricReporter.Factory.class.getName());
-        return conf;
+        return CapturingMetricReporter.register(KafkaTestSupport.loopbackConfiguration());
     }
 
     @BeforeAll
@@ -266,7 +257,9 @@ class HostileInputITCase {
                 .allSatisfy(m -> assertThat(m.getParameterNorm()).isFinite());
         long skippedInMetrics = metrics.stream().mapToLong(LossMetrics::getSkippedUpdates).sum();
         assertThat(skippedInMetrics).isPositive();
-        assertThat(sumOfCounters("it-" + name, "contrastream", "skipped_updates"))
+        assertThat(
+                        CapturingMetricReporter.sumOfCounters(
+                                "it-" + name, "contrastream", "skipped_updates"))
                 .isEqualTo(skippedInMetrics);
         long windowsWithSkips = metrics.stream().filter(m -> m.getSkippedUpdates() > 0).count();
         List<ChangeAlert> skipAlerts =
@@ -561,16 +554,5 @@ class HostileInputITCase {
                             : JsonCodec.forType(type).decode(value));
         }
         return out;
-    }
-
-    private static long sumOfCounters(String... parts) {
-        long sum = 0;
-        for (Map.Entry<String, Metric> e : CapturingMetricReporter.find(parts)) {
-            if (e.getKey().endsWith("." + parts[parts.length - 1])
-                    && e.getValue() instanceof Counter) {
-                sum += ((Counter) e.getValue()).getCount();
-            }
-        }
-        return sum;
     }
 }
