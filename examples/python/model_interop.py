@@ -11,11 +11,13 @@ U(-1/sqrt(in), 1/sqrt(in))), in the layout the engine reads with `--init-from FI
 `check` reads JSON lines {"left": [...], "right": [...], "distance": d} (the engine's
 dissimilarity of the pair under the model) and recomputes every distance from the file:
 Euclidean sqrt(|f(a) - f(b)|^2 + 1e-8), or 1 - cos(f(a), f(b)) for the cosine loss, with f the
-encoder the metadata names (nn.Linear, or Linear-ReLU-Linear; L2-normalised if `normalize`).
+encoder the metadata names (nn.Linear, or Linear-ReLU-Linear; L2-normalised if `normalize`),
+applied to (x - input.mean) * input.scale when the file carries the model's standardisation.
 It exits 1 if any distance differs by more than tolerance * max(1, d).
 
 Nothing here imports the engine: the layout is the safetensors format (8-byte little-endian
-header length, JSON header, little-endian float32 tensors) with PyTorch's tensor names.
+header length, JSON header, little-endian float32 tensors, float64 for the standardisation)
+with PyTorch's tensor names.
 """
 import argparse
 import json
@@ -32,10 +34,12 @@ def load(path):
     header = json.loads(data[8:8 + n])
     meta = header.pop("__metadata__")
     tensors = {}
+    dtypes = {"F32": "<f4", "F64": "<f8"}
     for name, t in header.items():
-        assert t["dtype"] == "F32", t
+        assert t["dtype"] in dtypes, t
         begin, end = t["data_offsets"]
-        tensors[name] = np.frombuffer(data[8 + n + begin:8 + n + end], dtype="<f4").reshape(t["shape"])
+        raw = data[8 + n + begin:8 + n + end]
+        tensors[name] = np.frombuffer(raw, dtype=dtypes[t["dtype"]]).reshape(t["shape"])
     return meta, tensors
 
 
@@ -45,6 +49,10 @@ def encoder(meta, tensors):
 
     def f(x):
         x = np.asarray(x, dtype=np.float64)
+        if "input.mean" in tensors:
+            # the engine standardises in float64 and rounds to float32 once
+            x = ((x - tensors["input.mean"]) * tensors["input.scale"]).astype(np.float32)
+            x = x.astype(np.float64)
         if kind == "linear":
             y = tensors["weight"].astype(np.float64) @ x + tensors["bias"]
         elif kind == "mlp":

@@ -12,8 +12,10 @@ import io.contrastream.loss.encoder.Initialization;
 import io.contrastream.loss.learner.DriftPolicy;
 import io.contrastream.loss.learner.LearnerConfig;
 import io.contrastream.loss.learner.ThresholdPolicy;
+import io.contrastream.loss.optim.LearningRateSchedule;
 import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.loss.scale.Standardization;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -100,6 +102,54 @@ public final class ModelOptions {
             description =
                     "Largest gradient norm applied; 0 disables clipping (default: ${DEFAULT-VALUE}).")
     double clipNorm;
+
+    @Option(
+            names = "--lr-schedule",
+            defaultValue = "constant",
+            converter = LowerEnum.Decays.class,
+            description =
+                    "Learning rate after the warm-up of --lr-warmup updates (a linear ramp from 0):"
+                            + " constant, or inverse_sqrt (rate x sqrt(warmup / t), never zero, so"
+                            + " a model keeps adapting) (default: ${DEFAULT-VALUE}).")
+    LearningRateSchedule.Decay lrSchedule;
+
+    @Option(
+            names = "--lr-warmup",
+            defaultValue = "0",
+            description =
+                    "Updates over which the learning rate ramps up linearly; inverse_sqrt needs"
+                            + " >= 1 (default: ${DEFAULT-VALUE}).")
+    long lrWarmup;
+
+    @Option(
+            names = "--standardize",
+            defaultValue = "none",
+            converter = LowerEnum.StandardizationModes.class,
+            description =
+                    "Per-model input standardisation, (x - mean) / std per feature, kept in the"
+                            + " model's state: none; frozen (statistics of the first"
+                            + " --standardize-window labelled pairs, then fixed); decaying"
+                            + " (statistics that keep following the stream with a memory of"
+                            + " --standardize-window pairs) (default: ${DEFAULT-VALUE}).")
+    Standardization.Mode standardize;
+
+    @Option(
+            names = "--standardize-window",
+            defaultValue = "10000",
+            description =
+                    "Labelled pairs behind the standardisation statistics (default:"
+                            + " ${DEFAULT-VALUE}).")
+    long standardizeWindow;
+
+    @Option(
+            names = "--standardize-floor",
+            defaultValue = "0.01",
+            description =
+                    "Least variance a feature is divided by, as a fraction of the mean variance"
+                            + " over all features: 1 scales every feature alike (centring only"
+                            + " per feature), 0 divides each by its own spread"
+                            + " (default: ${DEFAULT-VALUE}).")
+    double standardizeFloor;
 
     @Option(
             names = "--init",
@@ -262,6 +312,10 @@ public final class ModelOptions {
                         .threshold(threshold())
                         .positiveClass(alertMode.positiveClass())
                         .drift(driftPolicy())
+                        .standardization(
+                                new Standardization(
+                                        standardize, standardizeWindow, standardizeFloor))
+                        .schedule(new LearningRateSchedule(lrSchedule, lrWarmup))
                         .build();
         return new TrainerSettings(
                 learner,
@@ -417,6 +471,18 @@ public final class ModelOptions {
         static final class DriftKinds extends LowerEnum<DriftPolicy.Kind> {
             DriftKinds() {
                 super(DriftPolicy.Kind.class);
+            }
+        }
+
+        static final class Decays extends LowerEnum<LearningRateSchedule.Decay> {
+            Decays() {
+                super(LearningRateSchedule.Decay.class);
+            }
+        }
+
+        static final class StandardizationModes extends LowerEnum<Standardization.Mode> {
+            StandardizationModes() {
+                super(Standardization.Mode.class);
             }
         }
 

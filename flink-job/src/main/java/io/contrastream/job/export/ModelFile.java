@@ -37,11 +37,18 @@ import java.util.Map;
  *   <li>identity: no tensor.
  * </ul>
  *
- * Metadata keys: {@code format} ({@value #FORMAT}), {@code format_version} ({@value #VERSION}),
+ * A model that standardises its inputs also carries {@code input.mean} and {@code input.scale}
+ * [in], float64: the encoder sees {@code (x - input.mean) * input.scale}. Pop them before {@code
+ * load_state_dict} (or load with {@code strict=False}) and apply them to the inputs. A file without
+ * them takes raw inputs.
+ *
+ * <p>Metadata keys: {@code format} ({@value #FORMAT}), {@code format_version} ({@value #VERSION}),
  * {@code model}, {@code model_version} (updates applied), {@code encoder} (identity, linear, mlp),
  * {@code input_dim}, {@code embedding_dim}, {@code hidden_dim}, {@code normalize} (L2-normalised
  * embeddings), {@code loss} (euclidean, cosine), {@code margin}, {@code threshold} (the alert
- * threshold when written; distance units, {@code 1 - similarity} for cosine).
+ * threshold when written; distance units, {@code 1 - similarity} for cosine), {@code standardize}
+ * (none, frozen, decaying: how the model's statistics were kept; the tensors say how to apply
+ * them).
  *
  * <p>Reading checks everything before trusting it: the header length against the file, JSON shape,
  * dtype F32 only, shapes against the declared configuration, data offsets inside the file and not
@@ -64,16 +71,27 @@ public final class ModelFile {
     private final EncoderConfig encoderConfig;
     private final int inputDim;
     private final float[] parameters;
+    private final double[] inputMean;
+    private final double[] inputScale;
+
+    /** Names of the standardisation tensors. */
+    public static final String INPUT_MEAN = "input.mean";
+
+    public static final String INPUT_SCALE = "input.scale";
 
     private ModelFile(
             Map<String, String> metadata,
             EncoderConfig encoderConfig,
             int inputDim,
-            float[] parameters) {
+            float[] parameters,
+            double[] inputMean,
+            double[] inputScale) {
         this.metadata = metadata;
         this.encoderConfig = encoderConfig;
         this.inputDim = inputDim;
         this.parameters = parameters;
+        this.inputMean = inputMean;
+        this.inputScale = inputScale;
     }
 
     /** The file of a learner's current model. */
@@ -94,8 +112,17 @@ public final class ModelFile {
         meta.put("loss", learner.config().lossForm().name().toLowerCase(Locale.ROOT));
         meta.put("margin", Double.toString(learner.config().margin()));
         meta.put("threshold", Double.toString(learner.threshold()));
+        meta.put(
+                "standardize",
+                learner.config().standardization().mode().name().toLowerCase(Locale.ROOT));
         float[] params = learner.parametersCopy();
-        return encode(meta, tensors(enc, learner.inputDim(), params.length), params);
+        double[][] standardization = learner.standardizationCopy();
+        return encode(
+                meta,
+                tensors(enc, learner.inputDim(), params.length),
+                params,
+                standardization == null ? null : standardization[0],
+                standardization == null ? null : standardization[1]);
     }
 
     /** Reads and checks a file. */
@@ -196,11 +223,79 @@ public final class ModelFile {
             }
             covered += end - begin;
         }
+        double[] mean = null;
+        double[] scale = null;
+        if (header.has(INPUT_MEAN) || header.has(INPUT_SCALE)) {
+            mean = readDoubles(file, dataStart, dataLength, header, INPUT_MEAN, in);
+            scale = readDoubles(file, dataStart, dataLength, header, INPUT_SCALE, in);
+            for (int k = 0; k < in; k++) {
+                if (!(scale[k] > 0)) {
+                    throw new IOException(
+                            "tensor "
+                                    + INPUT_SCALE
+                                    + " holds "
+                                    + scale[k]
+                                    + " at "
+                                    + k
+                                    + "; scales must be > 0");
+                }
+            }
+            covered += 16L * in;
+        }
         if (covered != dataLength) {
             throw new IOException(
                     "the tensors cover " + covered + " of " + dataLength + " data bytes");
         }
-        return new ModelFile(meta, enc, in, params);
+        return new ModelFile(meta, enc, in, params, mean, scale);
+    }
+
+    /** A float64 vector tensor of length {@code n}, every value finite. */
+    private static double[] readDoubles(
+            byte[] file, long dataStart, long dataLength, JsonNode header, String name, int n)
+            throws IOException {
+        JsonNode node = header.get(name);
+        if (node == null) {
+            throw new IOException(
+                    "tensor "
+                            + name
+                            + " is missing ("
+                            + INPUT_MEAN
+                            + " and "
+                            + INPUT_SCALE
+                            + " come together)");
+        }
+        if (!"F64".equals(node.path("dtype").asText())) {
+            throw new IOException(
+                    "tensor " + name + " has dtype " + node.path("dtype") + ", expected F64");
+        }
+        JsonNode shape = node.path("shape");
+        if (!shape.isArray() || shape.size() != 1 || shape.get(0).asLong() != n) {
+            throw new IOException(
+                    "tensor "
+                            + name
+                            + " has shape "
+                            + shape
+                            + ", the metadata asks for ["
+                            + n
+                            + "]");
+        }
+        JsonNode offsets = node.path("data_offsets");
+        long begin = offsets.path(0).asLong(-1);
+        long end = offsets.path(1).asLong(-1);
+        if (begin < 0 || end != begin + 8L * n || end > dataLength) {
+            throw new IOException("tensor " + name + " has data_offsets " + offsets);
+        }
+        ByteBuffer data =
+                ByteBuffer.wrap(file, (int) (dataStart + begin), 8 * n)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        double[] values = new double[n];
+        for (int k = 0; k < n; k++) {
+            values[k] = data.getDouble();
+            if (!Double.isFinite(values[k])) {
+                throw new IOException("tensor " + name + " holds " + values[k] + " at " + k);
+            }
+        }
+        return values;
     }
 
     /** The metadata, as written. */
@@ -238,9 +333,21 @@ public final class ModelFile {
         return parameters.clone();
     }
 
-    /** An embedder for this model: not thread-safe (it reuses its scratch space). */
+    /**
+     * The input standardisation the model was trained with: {@code {mean, scale}}, the encoder
+     * seeing {@code (x - mean) * scale}; null for a model that takes raw inputs. Copies.
+     */
+    public double[][] standardization() {
+        return inputMean == null ? null : new double[][] {inputMean.clone(), inputScale.clone()};
+    }
+
+    /**
+     * An embedder for this model, standardising inputs as the model did: not thread-safe (it reuses
+     * its scratch space).
+     */
     public Embedder embedder() {
-        return new Embedder(encoderConfig.create(inputDim), parameters.clone());
+        return new Embedder(
+                encoderConfig.create(inputDim), parameters.clone(), inputMean, inputScale);
     }
 
     /** Computes embeddings of single items with a model's encoder. */
@@ -248,11 +355,17 @@ public final class ModelFile {
         private final Encoder encoder;
         private final float[] params;
         private final io.contrastream.loss.encoder.Activations act;
+        private final double[] mean;
+        private final double[] scale;
+        private final float[] standard;
 
-        private Embedder(Encoder encoder, float[] params) {
+        private Embedder(Encoder encoder, float[] params, double[] mean, double[] scale) {
             this.encoder = encoder;
             this.params = params;
             this.act = encoder.newActivations();
+            this.mean = mean;
+            this.scale = scale;
+            this.standard = mean == null ? null : new float[mean.length];
         }
 
         /** Length of the items. */
@@ -262,7 +375,15 @@ public final class ModelFile {
 
         /** Writes {@code f(x)} into {@code out}; the caller checks {@code x} (length, finite). */
         public void embed(float[] x, float[] out) {
-            encoder.forward(params, x, act);
+            float[] in = x;
+            if (mean != null) {
+                // As InputStandardizer.transform: in double, rounded once.
+                for (int i = 0; i < mean.length; i++) {
+                    standard[i] = (float) ((x[i] - mean[i]) * scale[i]);
+                }
+                in = standard;
+            }
+            encoder.forward(params, in, act);
             System.arraycopy(act.output(), 0, out, 0, out.length);
         }
 
@@ -303,7 +424,12 @@ public final class ModelFile {
         return out;
     }
 
-    private static byte[] encode(Map<String, String> meta, List<Tensor> tensors, float[] params) {
+    private static byte[] encode(
+            Map<String, String> meta,
+            List<Tensor> tensors,
+            float[] params,
+            double[] mean,
+            double[] scale) {
         ObjectNode header = JSON.createObjectNode();
         ObjectNode m = header.putObject("__metadata__");
         meta.forEach(m::put);
@@ -319,6 +445,17 @@ public final class ModelFile {
             offsets.add(offset);
             offsets.add(offset + 4L * t.length);
             offset += 4L * t.length;
+        }
+        if (mean != null) {
+            for (String name : new String[] {INPUT_MEAN, INPUT_SCALE}) {
+                ObjectNode node = header.putObject(name);
+                node.put("dtype", "F64");
+                node.putArray("shape").add(mean.length);
+                var offsets = node.putArray("data_offsets");
+                offsets.add(offset);
+                offsets.add(offset + 8L * mean.length);
+                offset += 8L * mean.length;
+            }
         }
         byte[] json;
         try {
@@ -338,6 +475,14 @@ public final class ModelFile {
         for (Tensor t : tensors) {
             for (int k = 0; k < t.length; k++) {
                 buf.putFloat(params[t.offset + k]);
+            }
+        }
+        if (mean != null) {
+            for (double v : mean) {
+                buf.putDouble(v);
+            }
+            for (double v : scale) {
+                buf.putDouble(v);
             }
         }
         return buf.array();

@@ -177,9 +177,15 @@ public final class OnlineContrastiveTrainer
             if (initialModel == null) {
                 learner = OnlineLearner.create(settings.learner(), dim);
             } else if (initialModel.inputDim() == dim) {
+                // The file's standardisation (or none, for raw inputs) is pinned with its weights.
+                double[][] standard = initialModel.standardization();
                 learner =
                         OnlineLearner.createFrom(
-                                settings.learner(), dim, initialModel.parameters());
+                                settings.learner(),
+                                dim,
+                                initialModel.parameters(),
+                                standard == null ? null : standard[0],
+                                standard == null ? null : standard[1]);
             } else {
                 refuse(
                         ctx,

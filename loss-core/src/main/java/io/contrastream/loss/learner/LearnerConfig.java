@@ -5,8 +5,10 @@ import io.contrastream.loss.PairLabel;
 import io.contrastream.loss.encoder.EncoderConfig;
 import io.contrastream.loss.encoder.EncoderKind;
 import io.contrastream.loss.encoder.Initialization;
+import io.contrastream.loss.optim.LearningRateSchedule;
 import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.loss.scale.Standardization;
 
 /**
  * Everything that defines a model, except its input dimension (taken from the model's first event).
@@ -24,6 +26,8 @@ import io.contrastream.loss.optim.OptimizerKind;
  * @param positiveClass the label users look for (DIFFERENT for change detection, SAME for duplicate
  *     detection): precision, recall, F1 and the AUTO threshold are about it
  * @param drift the detector over the prequential loss
+ * @param standardization the per-model input standardisation
+ * @param schedule the learning rate of each update, from the optimiser's rate
  */
 public record LearnerConfig(
         EncoderConfig encoder,
@@ -35,7 +39,9 @@ public record LearnerConfig(
         long seed,
         ThresholdPolicy threshold,
         PairLabel positiveClass,
-        DriftPolicy drift)
+        DriftPolicy drift,
+        Standardization standardization,
+        LearningRateSchedule schedule)
         implements java.io.Serializable {
 
     /** Validates every setting, and builds the loss once to check the margins. */
@@ -53,6 +59,12 @@ public record LearnerConfig(
             throw new IllegalArgumentException(
                     "threshold, positive class and drift policy must be given");
         }
+        if (standardization == null) {
+            throw new IllegalArgumentException("standardize must be given");
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("lr-schedule must be given");
+        }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new IllegalArgumentException(
                     "clip-norm must be finite and >= 0 (0 disables clipping), got " + clipNorm);
@@ -67,7 +79,7 @@ public record LearnerConfig(
     /**
      * The reference configuration of the learning-quality protocol: linear 64 -> 32 with PyTorch's
      * initialisation, Euclidean loss with margin 2, plain SGD at 3e-4, no clipping; threshold at
-     * margin / 2, ADWIN watching the loss.
+     * margin / 2, ADWIN watching the loss; inputs as they come, the same rate for every update.
      */
     public static LearnerConfig reference(long seed) {
         return new LearnerConfig(
@@ -80,7 +92,9 @@ public record LearnerConfig(
                 seed,
                 ThresholdPolicy.marginHalf(),
                 PairLabel.DIFFERENT,
-                DriftPolicy.adwin());
+                DriftPolicy.adwin(),
+                Standardization.none(),
+                LearningRateSchedule.constant());
     }
 
     /** The loss these settings describe. */
@@ -135,6 +149,16 @@ public record LearnerConfig(
         return toBuilder().drift(value).build();
     }
 
+    /** A copy with another input standardisation. */
+    public LearnerConfig withStandardization(Standardization value) {
+        return toBuilder().standardization(value).build();
+    }
+
+    /** A copy with another learning-rate schedule. */
+    public LearnerConfig withSchedule(LearningRateSchedule value) {
+        return toBuilder().schedule(value).build();
+    }
+
     /**
      * Settings gathered one at a time (from command-line flags, say) and checked together by {@link
      * #build()}, which names the first bad setting.
@@ -150,6 +174,8 @@ public record LearnerConfig(
         private ThresholdPolicy threshold;
         private PairLabel positiveClass;
         private DriftPolicy drift;
+        private Standardization standardization;
+        private LearningRateSchedule schedule;
 
         private Builder(LearnerConfig from) {
             encoder = from.encoder;
@@ -162,6 +188,8 @@ public record LearnerConfig(
             threshold = from.threshold;
             positiveClass = from.positiveClass;
             drift = from.drift;
+            standardization = from.standardization;
+            schedule = from.schedule;
         }
 
         /** The embedding function. */
@@ -219,6 +247,18 @@ public record LearnerConfig(
             return this;
         }
 
+        /** The per-model input standardisation. */
+        public Builder standardization(Standardization value) {
+            standardization = value;
+            return this;
+        }
+
+        /** The learning-rate schedule. */
+        public Builder schedule(LearningRateSchedule value) {
+            schedule = value;
+            return this;
+        }
+
         /**
          * The checked configuration.
          *
@@ -235,7 +275,9 @@ public record LearnerConfig(
                     seed,
                     threshold,
                     positiveClass,
-                    drift);
+                    drift,
+                    standardization,
+                    schedule);
         }
     }
 }

@@ -5,8 +5,10 @@ import io.contrastream.loss.PairLabel;
 import io.contrastream.loss.encoder.EncoderConfig;
 import io.contrastream.loss.encoder.EncoderKind;
 import io.contrastream.loss.encoder.Initialization;
+import io.contrastream.loss.optim.LearningRateSchedule;
 import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.loss.scale.Standardization;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -27,16 +29,21 @@ import java.nio.ByteOrder;
  *
  * <pre>
  * int    magic 0x43534C52 ("CSLR")
- * short  format version (1)
+ * short  format version (2)
  * config: encoder kind, embedding dim, hidden dim, normalize, init; input dim;
  *         loss form, margin, positive margin;
  *         optimizer kind, learning rate, momentum, nesterov, beta1, beta2, epsilon, weight decay;
- *         clip norm, seed, threshold mode and value, positive class, drift kind, delta, lambda
+ *         clip norm, seed, threshold mode and value, positive class, drift kind, delta, lambda;
+ *         (version 2:) standardisation mode, window, floor; schedule decay, warm-up
  * long   events, labelled events, updates applied, updates skipped, drift detections,
  *        non-finite scores
  * int n, n little-endian floats: parameters;   int k, k little-endian floats: optimiser state
  * calibrator state, drift detector state, window state (each component's own layout)
+ * (version 2:) standardiser state
  * </pre>
+ *
+ * <p>Version 1 (before input standardisation and schedules) reads as a model with neither: no
+ * standardisation and the constant rate, which is what it was.
  *
  * <p>A reader refuses, with an {@link IOException} that says why, any other magic number, a version
  * newer than {@link #VERSION}, and arrays whose lengths do not fit the stored configuration. Every
@@ -49,7 +56,7 @@ public final class LearnerState {
     public static final int MAGIC = 0x43534C52;
 
     /** The format version this class writes, and the newest it reads. */
-    public static final short VERSION = 1;
+    public static final short VERSION = 2;
 
     private LearnerState() {}
 
@@ -69,6 +76,7 @@ public final class LearnerState {
         learner.calibrator.writeState(out);
         learner.drift.writeState(out);
         learner.window.writeState(out);
+        learner.standardizer.writeState(out);
     }
 
     /**
@@ -127,6 +135,18 @@ public final class LearnerState {
                             DriftPolicy.Kind.valueOf(in.readUTF()),
                             in.readDouble(),
                             in.readDouble());
+            Standardization standardization = Standardization.none();
+            LearningRateSchedule schedule = LearningRateSchedule.constant();
+            if (version >= 2) {
+                standardization =
+                        new Standardization(
+                                Standardization.Mode.valueOf(in.readUTF()),
+                                in.readLong(),
+                                in.readDouble());
+                schedule =
+                        new LearningRateSchedule(
+                                LearningRateSchedule.Decay.valueOf(in.readUTF()), in.readLong());
+            }
             config =
                     new LearnerConfig(
                             encoder,
@@ -138,7 +158,9 @@ public final class LearnerState {
                             seed,
                             threshold,
                             positiveClass,
-                            drift);
+                            drift,
+                            standardization,
+                            schedule);
         } catch (IllegalArgumentException e) {
             throw new IOException("learner state holds an invalid configuration: " + e, e);
         }
@@ -159,6 +181,12 @@ public final class LearnerState {
         learner.calibrator.readState(in);
         learner.drift.readState(in);
         learner.window.readState(in);
+        if (version >= 2) {
+            learner.standardizer.readState(in);
+            if (learner.standardizer.pinned()) {
+                learner.enableStandardizing();
+            }
+        }
         return learner;
     }
 
@@ -223,6 +251,11 @@ public final class LearnerState {
         out.writeUTF(c.drift().kind().name());
         out.writeDouble(c.drift().delta());
         out.writeDouble(c.drift().lambda());
+        out.writeUTF(c.standardization().mode().name());
+        out.writeLong(c.standardization().window());
+        out.writeDouble(c.standardization().floor());
+        out.writeUTF(c.schedule().decay().name());
+        out.writeLong(c.schedule().warmup());
     }
 
     private static void writeFloats(float[] values, DataOutput out) throws IOException {

@@ -10,9 +10,11 @@ import io.contrastream.loss.encoder.Encoder;
 import io.contrastream.loss.encoder.LinearEncoder;
 import io.contrastream.loss.eval.PrequentialWindow;
 import io.contrastream.loss.eval.ThresholdCalibrator;
+import io.contrastream.loss.optim.LearningRateSchedule;
 import io.contrastream.loss.optim.Optimizer;
 import io.contrastream.loss.optim.OptimizerKind;
 import io.contrastream.loss.optim.StepBounds;
+import io.contrastream.loss.scale.InputStandardizer;
 import io.contrastream.loss.simd.VectorKernels;
 import java.util.Arrays;
 
@@ -25,12 +27,16 @@ import java.util.Arrays;
  *
  * <ol>
  *   <li>checks both feature vectors (length and finiteness), throwing before anything changes;
+ *   <li>standardises both items when the configuration asks for it ({@link InputStandardizer}); a
+ *       labelled pair's items first join the running statistics (features only: the label plays no
+ *       part, so scoring stays prequential), an unlabelled pair's never do;
  *   <li>scores the pair with the model as it stands ({@link #score} alone does only this and
  *       changes nothing);
  *   <li>for a labelled pair: computes the loss and its gradient, clips it to the configured norm,
- *       and applies one optimiser step. A NaN or infinite loss or gradient skips the step; a step
- *       that would make any parameter or optimiser state non-finite is rolled back. Either way the
- *       model is unchanged and the outcome says why: parameters never become NaN or infinite;
+ *       and applies one optimiser step at the rate the schedule gives for this update. A NaN or
+ *       infinite loss or gradient skips the step; a step that would make any parameter or optimiser
+ *       state non-finite is rolled back. Either way the model is unchanged and the outcome says
+ *       why: parameters never become NaN or infinite;
  *   <li>feeds the pair's prequential dissimilarity and label to the calibrator, its loss to the
  *       drift detector (which reports only rises of the loss), and everything to the metrics
  *       window. A pair whose distance is NaN or infinite (embeddings that overflowed float) is
@@ -60,6 +66,16 @@ public final class OnlineLearner {
     private final ContrastiveLoss loss;
     private final Distance distance;
     private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    final InputStandardizer standardizer;
+
+    /** Whether inputs go through {@link #standardizer}: configured, or pinned by a warm start. */
+    private boolean standardizing;
+
+    /** Scratch for the standardised inputs; null while inputs are used as they come. */
+    private float[] standardLeft;
+
+    private float[] standardRight;
 
     final float[] params;
     final float[] optimizerState;
@@ -130,6 +146,11 @@ public final class OnlineLearner {
         this.loss = config.loss();
         this.distance = loss.distance();
         this.optimizer = config.optimizer().create();
+        this.schedule = config.schedule();
+        this.standardizer = new InputStandardizer(config.standardization(), inputDim);
+        if (config.standardization().enabled()) {
+            enableStandardizing();
+        }
         int p = encoder.parameterCount();
         this.params = new float[p];
         this.optimizerState = new float[optimizer.stateSize(p)];
@@ -174,7 +195,37 @@ public final class OnlineLearner {
      *     value is NaN or infinite
      */
     public static OnlineLearner createFrom(LearnerConfig config, int inputDim, float[] parameters) {
+        return createFrom(config, inputDim, parameters, null, null);
+    }
+
+    /**
+     * A new model that starts from given parameters and the input standardisation they were trained
+     * with: {@code z = (x - mean) * scale}, fixed for good (a warm-started model keeps the
+     * transform its weights expect). Without statistics ({@code null}), a model whose configuration
+     * standardises is pinned to the identity instead: its weights were trained on raw inputs.
+     * Everything else as {@link #createFrom(LearnerConfig, int, float[])}.
+     *
+     * @param mean per-feature means, or null
+     * @param scale per-feature scales ({@code 1 / standard deviation}), or null; given with {@code
+     *     mean} or not at all
+     * @throws IllegalArgumentException if the parameters or statistics do not fit the model, or a
+     *     value is not finite (or a scale not {@code > 0})
+     */
+    public static OnlineLearner createFrom(
+            LearnerConfig config, int inputDim, float[] parameters, double[] mean, double[] scale) {
+        if ((mean == null) != (scale == null)) {
+            throw new IllegalArgumentException(
+                    "standardisation needs both means and scales, or neither");
+        }
         OnlineLearner learner = new OnlineLearner(config, inputDim, false);
+        if (mean != null) {
+            learner.standardizer.pin(mean, scale);
+            learner.enableStandardizing();
+        } else if (learner.standardizing) {
+            double[] ones = new double[inputDim];
+            java.util.Arrays.fill(ones, 1.0);
+            learner.standardizer.pin(new double[inputDim], ones);
+        }
         if (parameters.length != learner.params.length) {
             throw new IllegalArgumentException(
                     "the encoder has "
@@ -192,6 +243,43 @@ public final class OnlineLearner {
         System.arraycopy(parameters, 0, learner.params, 0, parameters.length);
         learner.bounds.forget();
         return learner;
+    }
+
+    /** Inputs go through the standardiser from now on (configured, or a pinned transform). */
+    void enableStandardizing() {
+        if (!standardizing) {
+            standardizing = true;
+            standardLeft = new float[inputDim];
+            standardRight = new float[inputDim];
+        }
+    }
+
+    /** The standardised left input, or {@code x} itself when inputs are used as they come. */
+    private float[] standardLeft(float[] x) {
+        if (!standardizing) {
+            return x;
+        }
+        standardizer.transform(x, standardLeft);
+        return standardLeft;
+    }
+
+    /** The standardised right input, or {@code x} itself when inputs are used as they come. */
+    private float[] standardRight(float[] x) {
+        if (!standardizing) {
+            return x;
+        }
+        standardizer.transform(x, standardRight);
+        return standardRight;
+    }
+
+    /**
+     * The input standardisation of this model: per-feature means and scales ({@code z = (x - mean)
+     * * scale}), or null when it uses inputs as they come.
+     */
+    public double[][] standardizationCopy() {
+        return standardizing
+                ? new double[][] {standardizer.meanCopy(), standardizer.scaleCopy()}
+                : null;
     }
 
     /** The settings this model was created with. */
@@ -288,7 +376,7 @@ public final class OnlineLearner {
      */
     public void embed(float[] x, float[] out) {
         FeatureCheck.require("item", x, inputDim);
-        encoder.forward(params, x, left);
+        encoder.forward(params, standardLeft(x), left);
         System.arraycopy(left.output(), 0, out, 0, out.length);
     }
 
@@ -301,7 +389,7 @@ public final class OnlineLearner {
     public PairResult score(float[] x1, float[] x2) {
         FeatureCheck.require("left", x1, inputDim);
         FeatureCheck.require("right", x2, inputDim);
-        scoreUnchecked(x1, x2);
+        scoreUnchecked(standardLeft(x1), standardRight(x2));
         result.loss = Double.NaN;
         result.gradientNorm = Double.NaN;
         result.outcome = UpdateOutcome.NOT_LABELLED;
@@ -329,9 +417,16 @@ public final class OnlineLearner {
      * @throws IllegalArgumentException if either vector has the wrong length or a non-finite value;
      *     nothing changes then
      */
-    public PairResult process(float[] x1, float[] x2, PairLabel label) {
-        FeatureCheck.require("left", x1, inputDim);
-        FeatureCheck.require("right", x2, inputDim);
+    public PairResult process(float[] rawLeft, float[] rawRight, PairLabel label) {
+        FeatureCheck.require("left", rawLeft, inputDim);
+        FeatureCheck.require("right", rawRight, inputDim);
+        if (label != null && standardizer.learning()) {
+            standardizer.observe(rawLeft);
+            standardizer.observe(rawRight);
+            standardizer.refresh();
+        }
+        float[] x1 = standardLeft(rawLeft);
+        float[] x2 = standardRight(rawRight);
         scoreUnchecked(x1, x2);
         events++;
         result.driftDetected = false;
@@ -473,7 +568,7 @@ public final class OnlineLearner {
             // A zero gradient: SGD moves nothing (the general path subtracts zeros).
             return UpdateOutcome.APPLIED;
         }
-        double k = config.optimizer().learningRate() * c;
+        double k = schedule.rate(config.optimizer().learningRate(), updatesApplied + 1) * c;
         // |W[o][i] - a_o delta_i| <= max|W| + |k| max|e| max|delta|, before rounding.
         double step = Math.abs(k) * fused.diffMax * fused.deltaMax;
         if (!(bounds.params + step < SAFE_MAGNITUDE)) {
@@ -505,7 +600,7 @@ public final class OnlineLearner {
      */
     private UpdateOutcome guardedStep(double gradientBound) {
         long t = updatesApplied + 1;
-        double rate = config.optimizer().learningRate();
+        double rate = schedule.rate(config.optimizer().learningRate(), t);
         if (optimizer.provablyFinite(bounds, gradientBound, t, rate, params, optimizerState)) {
             optimizer.step(params, grads, optimizerState, t, rate);
             return UpdateOutcome.APPLIED;
@@ -513,12 +608,7 @@ public final class OnlineLearner {
         bounds.forget();
         System.arraycopy(params, 0, backupParams, 0, params.length);
         System.arraycopy(optimizerState, 0, backupState, 0, optimizerState.length);
-        optimizer.step(
-                params,
-                grads,
-                optimizerState,
-                updatesApplied + 1,
-                config.optimizer().learningRate());
+        optimizer.step(params, grads, optimizerState, t, rate);
         if (!allFinite(params) || !allFinite(optimizerState)) {
             System.arraycopy(backupParams, 0, params, 0, params.length);
             System.arraycopy(backupState, 0, optimizerState, 0, optimizerState.length);

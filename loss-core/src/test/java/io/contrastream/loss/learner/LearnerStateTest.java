@@ -7,8 +7,10 @@ import io.contrastream.loss.PairLabel;
 import io.contrastream.loss.encoder.EncoderConfig;
 import io.contrastream.loss.encoder.EncoderKind;
 import io.contrastream.loss.encoder.Initialization;
+import io.contrastream.loss.optim.LearningRateSchedule;
 import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.loss.scale.Standardization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,8 +22,19 @@ class LearnerStateTest {
 
     private static final int DIM = 6;
 
-    /** A small model with every stateful part in use: Adam, MLP, AUTO threshold, ADWIN. */
+    /**
+     * A small model with every stateful part in use: Adam, MLP, AUTO threshold, ADWIN, decaying
+     * standardisation (a short window, so that it decays within the test), inverse-sqrt schedule.
+     */
     static LearnerConfig config() {
+        return versionOneConfig()
+                .withStandardization(new Standardization(Standardization.Mode.DECAYING, 40, 0.01))
+                .withSchedule(
+                        new LearningRateSchedule(LearningRateSchedule.Decay.INVERSE_SQRT, 25));
+    }
+
+    /** The golden model of format version 1, which had neither standardisation nor schedules. */
+    static LearnerConfig versionOneConfig() {
         return LearnerConfig.reference(11)
                 .withEncoder(
                         new EncoderConfig(EncoderKind.MLP, 3, 5, true, Initialization.HE_NORMAL))
@@ -97,29 +110,58 @@ class LearnerStateTest {
                 .hasMessageContaining("trailing");
     }
 
+    private byte[] golden(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/golden/" + name)) {
+            assertThat(in).as("golden file " + name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
     /**
-     * A learner state of format version 1, committed: every later version of the engine must read
-     * it. Regenerate only when the golden model's recipe (not the format) changes, with {@code
-     * -Dcontrastream.writeGolden=path}.
+     * A learner state of format version 1, committed (by the engine that wrote version 1): every
+     * later version of the engine must read it, as the model it was (no standardisation, constant
+     * rate), and continue it exactly as a model that never left memory.
      */
     @Test
     void readsTheCommittedVersionOneState() throws IOException {
+        OnlineLearner fresh = OnlineLearner.create(versionOneConfig(), DIM);
+        feed(fresh, 3, 300, null);
+        OnlineLearner restored = LearnerState.fromBytes(golden("learner-state-v1.bin"));
+        assertThat(restored.config()).isEqualTo(versionOneConfig());
+        assertThat(restored.config().standardization().enabled()).isFalse();
+        assertThat(restored.config().schedule().isConstant()).isTrue();
+        assertThat(restored.modelVersion()).isEqualTo(fresh.modelVersion()).isPositive();
+        assertThat(restored.parametersCopy()).isEqualTo(fresh.parametersCopy());
+
+        StringBuilder a = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        feed(fresh, 4, 300, a);
+        feed(restored, 4, 300, b);
+        assertThat(b.toString()).isEqualTo(a.toString());
+        // Written again, it is version 2, and equal to the never-stored model's bytes.
+        assertThat(LearnerState.toBytes(restored)).isEqualTo(LearnerState.toBytes(fresh));
+    }
+
+    /**
+     * A learner state of format version 2 (standardisation and schedule), committed: every later
+     * version must read it. Regenerate only when the golden model's recipe (not the format)
+     * changes, with {@code -Dcontrastream.writeGolden=DIR}.
+     */
+    @Test
+    void readsTheCommittedVersionTwoState() throws IOException {
         OnlineLearner fresh = OnlineLearner.create(config(), DIM);
         feed(fresh, 3, 300, null);
         byte[] expected = LearnerState.toBytes(fresh);
         String write = System.getProperty("contrastream.writeGolden");
         if (write != null) {
-            java.nio.file.Files.write(java.nio.file.Path.of(write), expected);
+            java.nio.file.Files.write(
+                    java.nio.file.Path.of(write, "learner-state-v2.bin"), expected);
         }
-        byte[] golden;
-        try (InputStream in = getClass().getResourceAsStream("/golden/learner-state-v1.bin")) {
-            assertThat(in).as("golden file").isNotNull();
-            golden = in.readAllBytes();
-        }
-        OnlineLearner restored = LearnerState.fromBytes(golden);
+        OnlineLearner restored = LearnerState.fromBytes(golden("learner-state-v2.bin"));
+        assertThat(restored.config()).isEqualTo(config());
         assertThat(restored.modelVersion()).isEqualTo(fresh.modelVersion());
-        assertThat(restored.parametersCopy()).isEqualTo(fresh.parametersCopy());
-        // Format version 1 is still what this engine writes: the bytes are the same.
+        assertThat(restored.standardizationCopy()).isEqualTo(fresh.standardizationCopy());
+        // Format version 2 is still what this engine writes: the bytes are the same.
         assertThat(LearnerState.toBytes(restored)).isEqualTo(expected);
     }
 }
