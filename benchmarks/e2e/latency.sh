@@ -200,7 +200,7 @@ for ci in $INTERVALS; do
     --checkpoint-interval "$ci" --checkpoint-dir "file://$RUN/checkpoints-ci$ci" --job-name "e2e-bench-ci$ci"
     --group-id "e2e-bench-ci$ci" --input-topic "pairs-ci$ci" --scores-topic "scores-ci$ci"
     --metrics-topic "metrics-ci$ci" --alerts-topic "alerts-ci$ci" --dead-letter-topic "dlq-ci$ci"
-    --encoder linear --embedding-dim 32 --loss euclidean --margin 2.0 --optimizer sgd --learning-rate 3e-4)
+    --encoder linear --embedding-dim 32 --loss euclidean --margin 2.0 --optimizer sgd --learning-rate 3e-4 --standardize none)
   log "running: ./contrastream ${JOB_ARGS[*]}"
   start "job-ci$ci" "$RUN/logs/job-ci$ci.out" env CONTRASTREAM_JAVA_OPTS="-Xmx1g -Djava.io.tmpdir=$RUN/tmp" \
     "$ROOT/contrastream" "${JOB_ARGS[@]}"

@@ -227,6 +227,8 @@ class ReplayITCase {
                                 "3e-4",
                                 "--clip-norm",
                                 "0",
+                                "--standardize",
+                                "none",
                                 "--init",
                                 "pytorch_uniform",
                                 "--seed",

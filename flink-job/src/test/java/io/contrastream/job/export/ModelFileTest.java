@@ -75,6 +75,62 @@ class ModelFileTest {
     }
 
     @Test
+    void aStandardisingModelCarriesItsStatisticsAndEmbedsExactlyAsTheLearner() throws IOException {
+        LearnerConfig config =
+                LearnerConfig.reference(4)
+                        .withEncoder(
+                                new EncoderConfig(
+                                        EncoderKind.MLP,
+                                        5,
+                                        7,
+                                        false,
+                                        Initialization.PYTORCH_UNIFORM))
+                        .withStandardization(
+                                new io.contrastream.loss.scale.Standardization(
+                                        io.contrastream.loss.scale.Standardization.Mode.DECAYING,
+                                        100,
+                                        0.01));
+        OnlineLearner learner = OnlineLearner.create(config, 6);
+        SplittableRandom random = new SplittableRandom(4);
+        for (int i = 0; i < 300; i++) {
+            float[] a = vector(random, 6);
+            float[] b = vector(random, 6);
+            for (int k = 0; k < 6; k++) {
+                a[k] = a[k] * 300 + 40 * k;
+                b[k] = b[k] * 300 + 40 * k;
+            }
+            learner.process(a, b, random.nextBoolean() ? PairLabel.SAME : PairLabel.DIFFERENT);
+        }
+        byte[] bytes = ModelFile.write("sensor", learner);
+        ModelFile file = ModelFile.read(bytes);
+        assertThat(file.metadata()).containsEntry("standardize", "decaying");
+        assertThat(file.standardization()[0]).containsExactly(learner.standardizationCopy()[0]);
+        assertThat(file.standardization()[1]).containsExactly(learner.standardizationCopy()[1]);
+        assertThat(file.standardization()[0][5])
+                .isCloseTo(200, org.assertj.core.api.Assertions.within(60.0));
+        ModelFile.Embedder embedder = file.embedder();
+        float[] mine = new float[5];
+        float[] theirs = new float[5];
+        for (int i = 0; i < 50; i++) {
+            float[] x = vector(random, 6);
+            x[3] = x[3] * 300 + 120;
+            embedder.embed(x, mine);
+            learner.embed(x, theirs);
+            assertThat(mine).containsExactly(theirs);
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("\"input.scale\":{\"dtype\":\"F64\",\"shape\":[6]");
+        // A zero scale, a lone statistics tensor: refused, naming it.
+        byte[] zero = bytes.clone();
+        ByteBuffer.wrap(zero).order(ByteOrder.LITTLE_ENDIAN).putDouble(zero.length - 8, 0.0);
+        assertThatThrownBy(() -> ModelFile.read(zero)).hasMessageContaining("input.scale");
+        byte[] lone =
+                text.replaceFirst("\"input.scale\"", "\"input.spare\"")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ModelFile.read(lone)).hasMessageContaining("input.scale");
+    }
+
+    @Test
     void theLayoutIsSafetensorsWithPyTorchNames() throws IOException {
         OnlineLearner learner = trained(EncoderKind.MLP, false, 4, 1);
         byte[] bytes = ModelFile.write("m", learner);

@@ -28,15 +28,27 @@ class NumpyInteropTest {
 
     @TempDir Path dir;
 
-    @ParameterizedTest(name = "{0}, normalize={1}, {2}")
-    @CsvSource({"LINEAR,false,EUCLIDEAN", "MLP,false,EUCLIDEAN", "LINEAR,true,COSINE"})
+    @ParameterizedTest(name = "{0}, normalize={1}, {2}, standardize={3}")
+    @CsvSource({
+        "LINEAR,false,EUCLIDEAN,NONE",
+        "MLP,false,EUCLIDEAN,NONE",
+        "LINEAR,true,COSINE,NONE",
+        "MLP,false,EUCLIDEAN,DECAYING"
+    })
     void numpyReproducesTheEnginesDistancesFromTheFile(
-            EncoderKind kind, boolean normalize, ContrastiveLoss.Form loss) throws Exception {
+            EncoderKind kind,
+            boolean normalize,
+            ContrastiveLoss.Form loss,
+            io.contrastream.loss.scale.Standardization.Mode standardize)
+            throws Exception {
         OnlineLearner learner =
                 OnlineLearner.create(
                         ModelFileTest.trained(kind, normalize, 12, 5)
                                 .config()
-                                .withLoss(loss, loss == ContrastiveLoss.Form.COSINE ? 0.2 : 2.0),
+                                .withLoss(loss, loss == ContrastiveLoss.Form.COSINE ? 0.2 : 2.0)
+                                .withStandardization(
+                                        io.contrastream.loss.scale.Standardization.decaying()
+                                                .withMode(standardize)),
                         12);
         SplittableRandom random = new SplittableRandom(17);
         for (int i = 0; i < 500; i++) {

@@ -33,6 +33,27 @@ public record OptimizerConfig(
         return new OptimizerConfig(kind, learningRate, 0.9, false, 0.9, 0.999, eps, 0.0);
     }
 
+    /**
+     * The step size each rule starts from when none is given, measured on the digits protocol
+     * (QUALITY.md, MLP 64 -> 128 -> 32 with standardised inputs, clip 10, 200,000 pairs; {@code
+     * QualitySweep}, README "Learning quality"): SGD 1e-2, momentum 1e-3 (momentum 0.9 makes steps
+     * about ten times longer), Adagrad 1e-2, Adam 3e-4 (Adam's steps are about the rate whatever
+     * the gradient's scale).
+     */
+    public static double defaultLearningRate(OptimizerKind kind) {
+        switch (kind) {
+            case SGD:
+            case ADAGRAD:
+                return 1e-2;
+            case MOMENTUM:
+                return 1e-3;
+            case ADAM:
+                return 3e-4;
+            default:
+                throw new IllegalStateException("unknown optimizer " + kind);
+        }
+    }
+
     /** Validates every setting. */
     public OptimizerConfig {
         if (kind == null) {
