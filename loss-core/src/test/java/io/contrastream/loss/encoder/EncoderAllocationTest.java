@@ -41,9 +41,9 @@ class EncoderAllocationTest {
             long threadId = Thread.currentThread().getId();
             // Warm up (class loading, profiling, compilation). The Vector API kernels allocate
             // until C2 has compiled them, which on a busy machine can take more than one round:
-            // repeat until a round allocates nothing, at most 20 rounds; a steady-state
+            // repeat until a round allocates nothing, at most 200 rounds; a steady-state
             // allocation still fails the measured round below.
-            for (int round = 0; round < 20; round++) {
+            for (int round = 0; round < 200; round++) {
                 long start = threads.getThreadAllocatedBytes(threadId);
                 run(encoder, params, x, act, g, grad);
                 if (threads.getThreadAllocatedBytes(threadId) - start < 1024) {
