@@ -124,14 +124,14 @@ public final class ModelOptions {
 
     @Option(
             names = "--standardize",
-            defaultValue = "decaying",
             converter = LowerEnum.StandardizationModes.class,
             description =
                     "Per-model input standardisation, (x - mean) / std per feature, kept in the"
                             + " model's state: none; frozen (statistics of the first"
                             + " --standardize-window labelled pairs, then fixed); decaying"
                             + " (statistics that keep following the stream with a memory of"
-                            + " --standardize-window pairs) (default: ${DEFAULT-VALUE}).")
+                            + " --standardize-window pairs) (default: decaying; none with"
+                            + " --encoder identity, whose distances are the items' own).")
     Standardization.Mode standardize;
 
     @Option(
@@ -320,7 +320,7 @@ public final class ModelOptions {
                         .drift(driftPolicy())
                         .standardization(
                                 new Standardization(
-                                        standardize, standardizeWindow, standardizeFloor))
+                                        standardizeMode(), standardizeWindow, standardizeFloor))
                         .schedule(new LearningRateSchedule(lrSchedule, lrWarmup))
                         .build();
         return new TrainerSettings(
@@ -388,6 +388,19 @@ public final class ModelOptions {
             throw new IllegalArgumentException(
                     "state-backend must be hashmap or rocksdb, got '" + stateBackend + "'");
         }
+    }
+
+    /**
+     * {@code --standardize}, or its default: decaying, except for the identity encoder, whose
+     * distances are those of the embeddings users bring (standardising would change them).
+     */
+    private Standardization.Mode standardizeMode() {
+        if (standardize != null) {
+            return standardize;
+        }
+        return encoder == EncoderKind.IDENTITY
+                ? Standardization.Mode.NONE
+                : Standardization.Mode.DECAYING;
     }
 
     private ThresholdPolicy threshold() {

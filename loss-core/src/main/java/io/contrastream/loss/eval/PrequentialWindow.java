@@ -415,8 +415,11 @@ public final class PrequentialWindow implements StatefulComponent {
                             + labelled
                             + " labelled pairs");
         }
+        // Not bounded by the labelled pairs recorded: a labelled pair that could not be scored
+        // (recordUnscoredSkip) is counted here and nowhere else.
         long newSkipped =
-                StateFormat.checkRange(STATE_NAME, "skipped updates", in.readLong(), 0, labelled);
+                StateFormat.checkRange(
+                        STATE_NAME, "skipped updates", in.readLong(), 0, Long.MAX_VALUE);
         if (!Double.isFinite(newLossSum)
                 || newLossSum < 0
                 || Double.isNaN(newSameDSum)

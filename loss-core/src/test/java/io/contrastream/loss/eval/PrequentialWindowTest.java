@@ -228,6 +228,26 @@ class PrequentialWindowTest {
         assertThat(StateRoundTrip.bytes(restored)).isEqualTo(StateRoundTrip.bytes(original));
     }
 
+    /**
+     * Labelled pairs that could not be scored count as skipped updates and as nothing else, so a
+     * window may hold more skipped updates than labelled pairs; its state must still restore (a
+     * model whose embeddings overflowed once could otherwise never be restored from a checkpoint).
+     */
+    @Test
+    void moreUnscoredSkipsThanLabelledPairsRoundTrip() throws IOException {
+        PrequentialWindow original = new PrequentialWindow(PairLabel.DIFFERENT, MARGIN);
+        feed(original, new Random(5), 2);
+        for (int i = 0; i < 20; i++) {
+            original.recordUnscoredSkip();
+        }
+        PrequentialWindow restored = new PrequentialWindow(PairLabel.DIFFERENT, MARGIN);
+        StateRoundTrip.read(restored, StateRoundTrip.bytes(original));
+        assertThat(restored.skippedUpdateCount())
+                .isEqualTo(original.skippedUpdateCount())
+                .isGreaterThan(restored.labelledCount());
+        assertThat(StateRoundTrip.bytes(restored)).isEqualTo(StateRoundTrip.bytes(original));
+    }
+
     @Test
     void mismatchedOrCorruptStateIsRefusedAndLeavesTheInstanceUnchanged() {
         PrequentialWindow original = new PrequentialWindow(PairLabel.DIFFERENT, MARGIN);
