@@ -310,10 +310,21 @@ public final class OnlineContrastiveTrainer
             state.resetWindow();
             models.update(state);
         }
-        if (state != null) {
-            // The end of a bounded input: the final model.
+        if (state != null && !snapshotWritten(state.learner().modelVersion())) {
+            // The end of a bounded input: the final model, unless its version went out already.
             ctx.output(MODELS, ModelFile.write(ctx.getCurrentKey(), state.learner()));
         }
+    }
+
+    /**
+     * Whether the snapshot of {@code version} was written when the update that reached it was
+     * applied (so the end of input does not write it twice: each version once on the models
+     * output).
+     */
+    private boolean snapshotWritten(long version) {
+        return settings.snapshotEvery() > 0
+                && version > 0
+                && version % settings.snapshotEvery() == 0;
     }
 
     /** Sends {@code pair} to the dead letters with its reason; it touches no model. */

@@ -100,7 +100,8 @@ class DashboardITCase {
         ran = true;
         kafka = EmbeddedKafka.start(Files.createTempDirectory("contrastream-dashboard-kafka"));
         String bootstrap = kafka.bootstrapServers();
-        kafka.createTopics(2, List.of("pairs", "scores", "metrics", "alerts", "pairs-dlq"));
+        kafka.createTopics(
+                2, List.of("pairs", "scores", "metrics", "alerts", "pairs-dlq", "models"));
         state = new DashboardState("it " + bootstrap, 600, 50);
         server = DashboardServer.start(state, 0);
         feed =

@@ -66,7 +66,8 @@ class DockerComposeTest {
                         DemoRunner.SCORES,
                         DemoRunner.METRICS,
                         DemoRunner.ALERTS,
-                        DemoRunner.DEAD_LETTERS);
+                        DemoRunner.DEAD_LETTERS,
+                        DemoRunner.MODELS);
     }
 
     @Test
