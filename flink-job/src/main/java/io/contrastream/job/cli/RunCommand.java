@@ -84,7 +84,7 @@ public final class RunCommand implements Callable<Integer> {
                     "Topic of the model files (safetensors; key the model name, header"
                             + " contrastream.version), every --snapshot-every updates of a model"
                             + " and at the end of a bounded input. A file is 4 bytes per parameter"
-                            + " plus under 1 KiB (linear 64 -> 32: 8.4 KB); a broker refuses"
+                            + " plus under 1 KiB (linear 64 -> 32: 8.7 KB); a broker refuses"
                             + " records above about 1 MB by default, so for larger models create"
                             + " this topic with a larger max.message.bytes, or the job fails when"
                             + " it writes one (default: ${DEFAULT-VALUE}).")
