@@ -65,7 +65,7 @@ class ModelVersionsITCase {
     private static final int PARTITIONS = 2;
     private static final int DIM = 8;
     private static final int SNAPSHOT_EVERY = 50;
-    private static final int UNLABELLED_PER_MODEL = 20;
+    private static final int UNLABELLED_PER_MODEL = 500;
 
     /** Labelled pairs per model: m-b ends on a multiple of SNAPSHOT_EVERY, the others do not. */
     private static final Map<String, Integer> LABELLED =
