@@ -307,7 +307,7 @@ for ((t = 1; t <= TASKMANAGERS; t++)); do start_taskmanager "$t" "taskmanager-$t
 
 # 4. Topics, then the feed (while the cluster starts).
 # Kafka's own kafka-topics tool, one short JVM per topic, all at once (each waited for by PID).
-TOPICS=(pairs scores metrics alerts pairs-dlq)
+TOPICS=(pairs scores metrics alerts pairs-dlq models)
 for topic in "${TOPICS[@]}"; do
   java -Xmx256m -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$RUN/tmp" \
     -Dlog4j2.configurationFile="$E2E/conf/log4j2-kafka.properties" \

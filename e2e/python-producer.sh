@@ -180,7 +180,7 @@ log "Kafka broker ready on $BOOTSTRAP"
 
 # 5. Topics, created with the Python client's AdminClient (librdkafka), then waited for until
 # the broker's metadata shows them with leaders (it lags a moment behind a creation).
-TOPICS=(pairs scores metrics alerts pairs-dlq)
+TOPICS=(pairs scores metrics alerts pairs-dlq models)
 "$PY" - "$BOOTSTRAP" "${TOPICS[@]}" <<'EOF' || die "could not create the topics"
 import sys
 from confluent_kafka.admin import AdminClient, NewTopic

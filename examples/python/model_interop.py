@@ -76,21 +76,12 @@ def distance(meta, a, b):
     return float(np.sqrt(np.sum((a - b) ** 2) + 1e-8))
 
 
-def write(path, model, input_dim, embedding_dim, seed):
-    rng = np.random.default_rng(seed)
-    bound = 1.0 / np.sqrt(input_dim)
-    tensors = {
-        "weight": rng.uniform(-bound, bound, (embedding_dim, input_dim)).astype("<f4"),
-        "bias": rng.uniform(-bound, bound, (embedding_dim,)).astype("<f4"),
-    }
-    header = {"__metadata__": {
-        "format": "contrastream-model", "format_version": "1", "model": model, "model_version": "0",
-        "encoder": "linear", "input_dim": str(input_dim), "embedding_dim": str(embedding_dim),
-        "hidden_dim": "0", "normalize": "false", "loss": "euclidean", "margin": "2.0",
-        "threshold": "1.0"}}
+def save(path, tensors, metadata):
+    """Writes float32 `tensors` (name -> array, PyTorch's names) and `metadata` as safetensors."""
+    header = {"__metadata__": {k: str(v) for k, v in metadata.items()}}
     offset, blobs = 0, []
     for name, t in tensors.items():
-        blob = t.tobytes()
+        blob = np.ascontiguousarray(t, dtype="<f4").tobytes()
         header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)
@@ -98,6 +89,25 @@ def write(path, model, input_dim, embedding_dim, seed):
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def linear_metadata(model, input_dim, embedding_dim, margin=2.0, threshold=1.0):
+    """The metadata of a linear Euclidean model, unnormalised, version 0: what --init-from reads."""
+    return {
+        "format": "contrastream-model", "format_version": "1", "model": model, "model_version": "0",
+        "encoder": "linear", "input_dim": str(input_dim), "embedding_dim": str(embedding_dim),
+        "hidden_dim": "0", "normalize": "false", "loss": "euclidean", "margin": str(margin),
+        "threshold": str(threshold)}
+
+
+def write(path, model, input_dim, embedding_dim, seed):
+    rng = np.random.default_rng(seed)
+    bound = 1.0 / np.sqrt(input_dim)
+    tensors = {
+        "weight": rng.uniform(-bound, bound, (embedding_dim, input_dim)).astype("<f4"),
+        "bias": rng.uniform(-bound, bound, (embedding_dim,)).astype("<f4"),
+    }
+    save(path, tensors, linear_metadata(model, input_dim, embedding_dim))
 
 
 def main():

@@ -32,7 +32,7 @@ public final class ContrastreamJob {
 
     private ContrastreamJob() {}
 
-    /** The four output streams of the job. */
+    /** The five output streams of the job (the model files as safetensors bytes). */
     public record Outputs(
             DataStream<PairScore> scores,
             DataStream<LossMetrics> metrics,

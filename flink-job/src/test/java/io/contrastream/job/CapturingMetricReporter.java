@@ -48,12 +48,14 @@ public final class CapturingMetricReporter implements MetricReporter {
 
     /**
      * The sum over subtasks of the counters whose identifiers contain every one of {@code parts}
-     * and end with the last of them.
+     * and end with the last two: the counter's group and its name ({@code "contrastream", "events"}
+     * is the subtask's counter, not the per-model {@code contrastream.model.<m>.events}).
      */
     public static long sumOfCounters(String... parts) {
+        String suffix = "." + parts[parts.length - 2] + "." + parts[parts.length - 1];
         long sum = 0;
         for (Map.Entry<String, Metric> e : find(parts)) {
-            if (e.getKey().endsWith("." + parts[parts.length - 1])
+            if (e.getKey().endsWith(suffix)
                     && e.getValue() instanceof org.apache.flink.metrics.Counter) {
                 sum += ((org.apache.flink.metrics.Counter) e.getValue()).getCount();
             }

@@ -440,6 +440,8 @@ class ContrastreamKafkaITCase {
                                 t.alerts,
                                 "--dead-letter-topic",
                                 t.deadLetters,
+                                "--models-topic",
+                                t.models,
                                 "--group-id",
                                 "it-" + t.name,
                                 "--job-name",
@@ -470,7 +472,8 @@ class ContrastreamKafkaITCase {
             String scores,
             String metrics,
             String alerts,
-            String deadLetters) {
+            String deadLetters,
+            String models) {
         static Topics named(String name) {
             return new Topics(
                     name,
@@ -478,7 +481,8 @@ class ContrastreamKafkaITCase {
                     name + "-scores",
                     name + "-metrics",
                     name + "-alerts",
-                    name + "-pairs-dlq");
+                    name + "-pairs-dlq",
+                    name + "-models");
         }
     }
 
@@ -505,7 +509,8 @@ class ContrastreamKafkaITCase {
 
     private static void createTopics(Topics t) throws Exception {
         kafka.createTopics(
-                PARTITIONS, List.of(t.pairs, t.scores, t.metrics, t.alerts, t.deadLetters));
+                PARTITIONS,
+                List.of(t.pairs, t.scores, t.metrics, t.alerts, t.deadLetters, t.models));
     }
 
     /** Record {@code i} goes to partition {@code i % 2}: both partitions hold every model. */

@@ -135,11 +135,26 @@ public final class KafkaTestSupport {
      */
     public static Map<String, List<byte[]>> readCommittedByKey(
             String bootstrap, String topic, int partitions) {
+        Map<String, List<byte[]>> out = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                readCommittedRecords(bootstrap, topic, partitions)) {
+            String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+            out.computeIfAbsent(key, k -> new ArrayList<>()).add(r.value());
+        }
+        return out;
+    }
+
+    /**
+     * Every committed record of {@code topic}, whole (key, value, headers), as {@link
+     * #readCommittedByKey} reads them: each partition's records in order.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedRecords(
+            String bootstrap, String topic, int partitions) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Map<String, List<byte[]>> out = new TreeMap<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> assigned = new ArrayList<>();
@@ -152,10 +167,7 @@ public final class KafkaTestSupport {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(r.value());
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;

@@ -223,8 +223,9 @@ public final class ModelOptions {
             defaultValue = "0",
             description =
                     "Applied updates of a model between two model files (safetensors) on the"
-                            + " models output; 0: only the final model, at the end of a bounded"
-                            + " input (default: ${DEFAULT-VALUE}).")
+                            + " models output (run: the models topic; replay: models/); 0: only"
+                            + " the final model, at the end of a bounded input (default:"
+                            + " ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
     @Option(

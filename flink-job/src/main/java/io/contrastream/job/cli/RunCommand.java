@@ -19,16 +19,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code contrastream run}: the engine on Kafka. Reads pair events from a topic, trains one model
- * per model name, and writes scores, metrics, alerts and dead letters to four topics, exactly once
- * (Kafka transactions committed at each checkpoint). Locally it runs in an embedded Flink; inside a
- * cluster (the shaded jar submitted to Flink) it runs there.
+ * per model name, and writes scores, metrics, alerts, dead letters and model files to five topics,
+ * exactly once (Kafka transactions committed at each checkpoint). Locally it runs in an embedded
+ * Flink; inside a cluster (the shaded jar submitted to Flink) it runs there.
  */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the engine on Kafka: pair events in, scores, loss metrics, alerts and dead"
-                    + " letters out, exactly once.",
+            "Runs the engine on Kafka: pair events in, scores, loss metrics, alerts, dead"
+                    + " letters and model files out, exactly once.",
             "Output records become visible to read_committed consumers when the checkpoint that"
                     + " covers them completes."
         })
@@ -76,6 +76,19 @@ public final class RunCommand implements Callable<Integer> {
             defaultValue = "pairs-dlq",
             description = "Topic of the refused input records (default: ${DEFAULT-VALUE}).")
     String deadLetterTopic;
+
+    @Option(
+            names = "--models-topic",
+            defaultValue = "models",
+            description =
+                    "Topic of the model files (safetensors; key the model name, header"
+                            + " contrastream.version), every --snapshot-every updates of a model"
+                            + " and at the end of a bounded input. A file is 4 bytes per parameter"
+                            + " plus under 1 KiB (linear 64 -> 32: 8.7 KB); a broker refuses"
+                            + " records above about 1 MB by default, so for larger models create"
+                            + " this topic with a larger max.message.bytes, or the job fails when"
+                            + " it writes one (default: ${DEFAULT-VALUE}).")
+    String modelsTopic;
 
     @Option(
             names = "--group-id",
@@ -133,7 +146,11 @@ public final class RunCommand implements Callable<Integer> {
                             inputTopic,
                             groupId,
                             new KafkaOutputs.Topics(
-                                    scoresTopic, metricsTopic, alertsTopic, deadLetterTopic),
+                                    scoresTopic,
+                                    metricsTopic,
+                                    alertsTopic,
+                                    deadLetterTopic,
+                                    modelsTopic),
                             jobName,
                             client,
                             stopAtLatest);

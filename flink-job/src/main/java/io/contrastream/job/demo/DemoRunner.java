@@ -63,6 +63,7 @@ public final class DemoRunner {
     public static final String METRICS = "metrics";
     public static final String ALERTS = "alerts";
     public static final String DEAD_LETTERS = "pairs-dlq";
+    public static final String MODELS = "models";
 
     private static final long REPORT_EVERY_MS = 5_000;
 
@@ -151,7 +152,7 @@ public final class DemoRunner {
         out.println(
                 "Contrastream demo: starting a Kafka broker (KRaft, 127.0.0.1) and a local Flink");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
-            kafka.createTopics(2, List.of(PAIRS, SCORES, METRICS, ALERTS, DEAD_LETTERS));
+            kafka.createTopics(2, List.of(PAIRS, SCORES, METRICS, ALERTS, DEAD_LETTERS, MODELS));
             String bootstrap = kafka.bootstrapServers();
             ModelOptions model = settings.model();
             Configuration conf =
@@ -168,7 +169,7 @@ public final class DemoRunner {
                             bootstrap,
                             PAIRS,
                             "contrastream-demo",
-                            new KafkaOutputs.Topics(SCORES, METRICS, ALERTS, DEAD_LETTERS),
+                            new KafkaOutputs.Topics(SCORES, METRICS, ALERTS, DEAD_LETTERS, MODELS),
                             "contrastream-demo",
                             KafkaClientProperties.none(),
                             false));

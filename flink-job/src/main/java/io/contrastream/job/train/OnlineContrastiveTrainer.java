@@ -102,6 +102,7 @@ public final class OnlineContrastiveTrainer
     private transient Counter modelsCreated;
     private transient Histogram lossHistogram;
     private transient Histogram distanceHistogram;
+    private transient ModelMetricGroups modelMetrics;
 
     /**
      * @param source where the pairs come from, for dead letters
@@ -151,6 +152,7 @@ public final class OnlineContrastiveTrainer
         modelsCreated = group.counter("models_created");
         lossHistogram = group.histogram("loss", new DescriptiveStatisticsHistogram(1000));
         distanceHistogram = group.histogram("distance", new DescriptiveStatisticsHistogram(1000));
+        modelMetrics = new ModelMetricGroups(group, settings.maxModels());
     }
 
     @Override
@@ -293,7 +295,7 @@ public final class OnlineContrastiveTrainer
                             + " labelled pairs");
         }
         if (learner.events() % settings.metricsEvery() == 0) {
-            ctx.output(METRICS, metrics(pair.model(), state));
+            ctx.output(METRICS, modelMetrics.report(metrics(pair.model(), state)));
             state.resetWindow();
         }
         if (r.outcome() == UpdateOutcome.APPLIED
@@ -312,14 +314,25 @@ public final class OnlineContrastiveTrainer
         if (state != null
                 && (state.learner().window().count() > 0
                         || state.learner().window().skippedUpdateCount() > 0)) {
-            ctx.output(METRICS, metrics(ctx.getCurrentKey(), state));
+            ctx.output(METRICS, modelMetrics.report(metrics(ctx.getCurrentKey(), state)));
             state.resetWindow();
             models.update(state);
         }
-        if (state != null) {
-            // The end of a bounded input: the final model.
+        if (state != null && !snapshotWritten(state.learner().modelVersion())) {
+            // The end of a bounded input: the final model, unless its version went out already.
             ctx.output(MODELS, ModelFile.write(ctx.getCurrentKey(), state.learner()));
         }
+    }
+
+    /**
+     * Whether the snapshot of {@code version} was written when the update that reached it was
+     * applied (so the end of input does not write it twice: each version once on the models
+     * output).
+     */
+    private boolean snapshotWritten(long version) {
+        return settings.snapshotEvery() > 0
+                && version > 0
+                && version % settings.snapshotEvery() == 0;
     }
 
     /** Sends {@code pair} to the dead letters with its reason; it touches no model. */
@@ -369,6 +382,7 @@ public final class OnlineContrastiveTrainer
             AlertKind kind,
             String detail) {
         alerts.inc();
+        modelMetrics.alert(pair.model());
         boolean drift = kind == AlertKind.DRIFT || kind == AlertKind.UPDATES_SKIPPED;
         ctx.output(
                 ALERTS,

@@ -38,7 +38,8 @@ import picocli.CommandLine;
 
 /**
  * The dashboard on the job's real outputs, in a real browser; and the Grafana dashboard against the
- * metric names the job really exports.
+ * metric names the job really exports, per subtask and per model (its {@code model} variable and
+ * the per-model panels query series that exist only once the run has registered them).
  *
  * <p>Once for the class: an imagery feed (three regions, a sensor shift half-way) goes to a broker
  * in this JVM; {@code contrastream run} processes it on a MiniCluster at parallelism 2 with exactly
@@ -100,7 +101,8 @@ class DashboardITCase {
         ran = true;
         kafka = EmbeddedKafka.start(Files.createTempDirectory("contrastream-dashboard-kafka"));
         String bootstrap = kafka.bootstrapServers();
-        kafka.createTopics(2, List.of("pairs", "scores", "metrics", "alerts", "pairs-dlq"));
+        kafka.createTopics(
+                2, List.of("pairs", "scores", "metrics", "alerts", "pairs-dlq", "models"));
         state = new DashboardState("it " + bootstrap, 600, 50);
         server = DashboardServer.start(state, 0);
         feed =
@@ -280,17 +282,48 @@ class DashboardITCase {
                 assertThat(labels).as("labels of %s", expr).containsAll(used);
             }
         }
+        // The model variable: label_values(<metric>, <label>) of a metric the job exports, with
+        // that label.
+        Pattern labelValues =
+                Pattern.compile("label_values\\(\\s*(flink_[A-Za-z0-9_:]+)\\s*,\\s*(\\w+)\\s*\\)");
+        int variables = 0;
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            String definition = variable.get("definition").asText();
+            Matcher m = labelValues.matcher(definition);
+            assertThat(m.matches()).as(definition).isTrue();
+            assertThat(variable.get("query").get("query").asText()).isEqualTo(definition);
+            assertThat(exported).as(definition).containsKey(m.group(1));
+            assertThat(exported.get(m.group(1))).as(definition).contains(m.group(2));
+            queried.add(m.group(1));
+            variables++;
+        }
+        assertThat(variables).as("template variables").isEqualTo(1);
         // Back to the names the job registers (group "contrastream" of the trainer and the
-        // decoder): each queried Prometheus name is flink_<logical scope>_contrastream_<metric>.
+        // decoder): each queried Prometheus name is flink_<logical scope>_contrastream_<metric>,
+        // or, per model, flink_<logical scope>_contrastream_model_<metric> of the group
+        // contrastream.model.<model name>, registered here for every region.
         String prefix = "flink_taskmanager_job_task_operator_contrastream_";
         Set<String> registered = new TreeSet<>();
         for (String name : queried) {
             assertThat(name).startsWith(prefix);
             String metric = name.substring(prefix.length());
-            assertThat(CapturingMetricReporter.find("it-dashboard", ".contrastream." + metric))
-                    .as("registered metric contrastream.%s", metric)
-                    .isNotEmpty();
-            registered.add(metric);
+            if (metric.startsWith("model_")) {
+                String perModel = metric.substring("model_".length());
+                for (String region : REGIONS) {
+                    assertThat(
+                                    CapturingMetricReporter.find(
+                                            "it-dashboard",
+                                            ".contrastream.model." + region + "." + perModel))
+                            .as("registered metric contrastream.model.%s.%s", region, perModel)
+                            .isNotEmpty();
+                }
+                registered.add("model." + perModel);
+            } else {
+                assertThat(CapturingMetricReporter.find("it-dashboard", ".contrastream." + metric))
+                        .as("registered metric contrastream.%s", metric)
+                        .isNotEmpty();
+                registered.add(metric);
+            }
         }
         assertThat(registered)
                 .containsExactlyInAnyOrder(
@@ -302,7 +335,14 @@ class DashboardITCase {
                         "trainer_dead_letters",
                         "models_created",
                         "loss",
-                        "distance");
+                        "distance",
+                        "model.loss",
+                        "model.roc_auc",
+                        "model.mean_positive_distance",
+                        "model.mean_negative_distance",
+                        "model.threshold",
+                        "model.events",
+                        "model.alerts");
     }
 
     private static int count(String s, String part) {

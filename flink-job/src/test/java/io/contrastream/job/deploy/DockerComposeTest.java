@@ -66,7 +66,8 @@ class DockerComposeTest {
                         DemoRunner.SCORES,
                         DemoRunner.METRICS,
                         DemoRunner.ALERTS,
-                        DemoRunner.DEAD_LETTERS);
+                        DemoRunner.DEAD_LETTERS,
+                        DemoRunner.MODELS);
     }
 
     @Test
@@ -170,5 +171,44 @@ class DockerComposeTest {
             }
         }
         assertThat(queries).isGreaterThanOrEqualTo(6);
+    }
+
+    /**
+     * The per-model panels follow the dashboard's {@code model} variable (the names they query are
+     * checked against a run that registers them in {@code DashboardITCase}).
+     */
+    @Test
+    void perModelPanelsFollowTheModelVariable() throws IOException {
+        JsonNode dashboard =
+                new ObjectMapper()
+                        .readTree(
+                                ROOT.resolve("deploy/grafana/dashboards/contrastream.json")
+                                        .toFile());
+        JsonNode variable = dashboard.get("templating").get("list").get(0);
+        assertThat(variable.get("name").asText()).isEqualTo("model");
+        assertThat(variable.get("datasource").get("uid").asText())
+                .isEqualTo("contrastream-prometheus");
+        assertThat(variable.get("definition").asText())
+                .startsWith("label_values(flink_taskmanager_job_task_operator_contrastream_model_")
+                .endsWith(", model)");
+        List<String> perModel = new ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.get("expr").asText();
+                if (expr.contains("_contrastream_model_")) {
+                    assertThat(expr).contains("{model=~\"$model\"}");
+                    assertThat(target.get("legendFormat").asText()).contains("{{model}}");
+                    perModel.add(panel.get("title").asText());
+                }
+            }
+        }
+        assertThat(perModel)
+                .contains(
+                        "Loss per model",
+                        "ROC-AUC per model",
+                        "Mean positive and negative distance per model",
+                        "Threshold per model",
+                        "Events per second per model",
+                        "Alert rate per model");
     }
 }

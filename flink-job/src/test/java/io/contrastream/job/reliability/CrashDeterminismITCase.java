@@ -13,7 +13,6 @@ import io.contrastream.job.io.kafka.KafkaClientProperties;
 import io.contrastream.job.io.kafka.KafkaInput;
 import io.contrastream.job.io.kafka.KafkaOutputs;
 import io.contrastream.job.model.RawRecord;
-import io.contrastream.job.model.RawRecordSerializer;
 import io.contrastream.schema.LossMetrics;
 import io.contrastream.schema.PairEvent;
 import io.contrastream.schema.PairLabel;
@@ -21,25 +20,15 @@ import io.contrastream.schema.PairScore;
 import io.contrastream.schema.WireCodec;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -154,13 +143,13 @@ class CrashDeterminismITCase {
         assertThat(eventIds).hasSize(events.size());
 
         // The clean run.
-        FailOnce.reset(false);
+        FailOnce.reset(false, FAIL_AFTER);
         Run clean = run("clean", input);
         assertThat(FailOnce.THROWN.get()).isFalse();
         assertThat(FailOnce.ATTEMPTS).containsOnly(0);
 
         // The crashed run.
-        FailOnce.reset(true);
+        FailOnce.reset(true, FAIL_AFTER);
         Run crashed = run("crashed", input);
 
         // The failure happened, mid-stream, after a completed checkpoint, and the job restarted
@@ -252,9 +241,12 @@ class CrashDeterminismITCase {
     private static Run run(String name, String input) throws Exception {
         KafkaOutputs.Topics topics =
                 new KafkaOutputs.Topics(
-                        name + "-scores", name + "-metrics", name + "-alerts", name + "-dlq");
-        createTopics(
-                List.of(topics.scores(), topics.metrics(), topics.alerts(), topics.deadLetters()));
+                        name + "-scores",
+                        name + "-metrics",
+                        name + "-alerts",
+                        name + "-dlq",
+                        name + "-models");
+        createTopics(topics.all());
         JobSettings settings = settings(input);
         Configuration conf = JobEnvironment.configuration(PARALLELISM, 250, "hashmap", null);
         StreamExecutionEnvironment env = JobEnvironment.create(conf);
@@ -268,12 +260,7 @@ class CrashDeterminismITCase {
                                 KafkaClientProperties.none(),
                                 true),
                         input);
-        DataStream<RawRecord> passed =
-                raw.map(new FailOnce(), RawRecordSerializer.TYPE)
-                        .uid("fail-once")
-                        .name("fail once")
-                        .setParallelism(raw.getParallelism());
-        ContrastreamJob.Outputs outputs = ContrastreamJob.build(passed, settings);
+        ContrastreamJob.Outputs outputs = ContrastreamJob.build(FailOnce.after(raw), settings);
         KafkaOutputs.wire(
                 outputs,
                 bootstrap,
@@ -305,81 +292,6 @@ class CrashDeterminismITCase {
     @CommandLine.Command(name = "settings")
     static final class SettingsCommand {
         @CommandLine.Mixin ModelOptions model;
-    }
-
-    /**
-     * Passes records through, a little slowly (so the input spans several checkpoints); when armed,
-     * subtask 0 throws once on its first attempt, after {@link #FAIL_AFTER} records and a completed
-     * checkpoint that covered some. Records what it saw in static fields (one JVM: the
-     * MiniCluster).
-     */
-    static final class FailOnce extends RichMapFunction<RawRecord, RawRecord>
-            implements CheckpointedFunction, CheckpointListener {
-
-        private static final long serialVersionUID = 1L;
-
-        static final AtomicBoolean ARMED = new AtomicBoolean();
-        static final AtomicBoolean THROWN = new AtomicBoolean();
-        static final AtomicLong FAILED_AT_RECORD = new AtomicLong(-1);
-        static final AtomicLong COMPLETED_CHECKPOINT_AT_FAILURE = new AtomicLong(-1);
-        static final AtomicLong SEEN = new AtomicLong();
-        static final Set<Integer> ATTEMPTS = ConcurrentHashMap.newKeySet();
-        static final ConcurrentLinkedQueue<Long> RESTORED_FROM = new ConcurrentLinkedQueue<>();
-
-        private transient long seen;
-        private transient Map<Long, Long> seenAtSnapshot;
-        private transient long completedCoveringRecords;
-
-        static void reset(boolean armed) {
-            ARMED.set(armed);
-            THROWN.set(false);
-            FAILED_AT_RECORD.set(-1);
-            COMPLETED_CHECKPOINT_AT_FAILURE.set(-1);
-            SEEN.set(0);
-            ATTEMPTS.clear();
-            RESTORED_FROM.clear();
-        }
-
-        @Override
-        public void initializeState(FunctionInitializationContext context) {
-            seenAtSnapshot = new HashMap<>();
-            completedCoveringRecords = -1;
-            ATTEMPTS.add(getRuntimeContext().getTaskInfo().getAttemptNumber());
-            if (context.isRestored()) {
-                RESTORED_FROM.add(context.getRestoredCheckpointId().orElse(-1));
-            }
-        }
-
-        @Override
-        public RawRecord map(RawRecord value) throws Exception {
-            seen++;
-            SEEN.incrementAndGet();
-            Thread.sleep(1);
-            if (ARMED.get()
-                    && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0
-                    && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
-                    && seen >= FAIL_AFTER
-                    && completedCoveringRecords > 0
-                    && THROWN.compareAndSet(false, true)) {
-                FAILED_AT_RECORD.set(seen);
-                COMPLETED_CHECKPOINT_AT_FAILURE.set(completedCoveringRecords);
-                throw new IllegalStateException("injected failure after " + seen + " records");
-            }
-            return value;
-        }
-
-        @Override
-        public void snapshotState(FunctionSnapshotContext context) {
-            seenAtSnapshot.put(context.getCheckpointId(), seen);
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            Long atSnapshot = seenAtSnapshot.get(checkpointId);
-            if (atSnapshot != null && atSnapshot > 0) {
-                completedCoveringRecords = checkpointId;
-            }
-        }
     }
 
     // ---------------------------------------------------------------- the input

@@ -119,7 +119,12 @@ class HostileInputITCase {
         String name = "hostile-" + format;
         String pairs = name + "-pairs";
         List<String> outputs =
-                List.of(name + "-scores", name + "-metrics", name + "-alerts", name + "-dlq");
+                List.of(
+                        name + "-scores",
+                        name + "-metrics",
+                        name + "-alerts",
+                        name + "-dlq",
+                        name + "-models");
         // The input topic takes a 40 MB record (the ten-million-value vector); the outputs keep
         // Kafka's default limit of about 1 MiB, which a dead letter must fit.
         kafka.createTopics(1, List.of(pairs), Map.of("max.message.bytes", "67108864"));
@@ -522,6 +527,8 @@ class HostileInputITCase {
                                 name + "-alerts",
                                 "--dead-letter-topic",
                                 name + "-dlq",
+                                "--models-topic",
+                                name + "-models",
                                 "--group-id",
                                 "it-" + name,
                                 "--job-name",

@@ -189,8 +189,12 @@ class RescaleITCase {
     private static KafkaOutputs.Topics topics(String name) throws Exception {
         KafkaOutputs.Topics t =
                 new KafkaOutputs.Topics(
-                        name + "-scores", name + "-metrics", name + "-alerts", name + "-dlq");
-        createTopics(List.of(t.scores(), t.metrics(), t.alerts(), t.deadLetters()));
+                        name + "-scores",
+                        name + "-metrics",
+                        name + "-alerts",
+                        name + "-dlq",
+                        name + "-models");
+        createTopics(t.all());
         return t;
     }
 

@@ -2,12 +2,15 @@ package io.contrastream.job.io.kafka;
 
 import io.contrastream.job.ContrastreamJob;
 import io.contrastream.job.decode.WireFormat;
+import io.contrastream.job.export.ModelFile;
 import io.contrastream.job.io.RecordEncoder;
 import io.contrastream.schema.ChangeAlert;
 import io.contrastream.schema.DeadLetter;
 import io.contrastream.schema.LossMetrics;
 import io.contrastream.schema.PairScore;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -16,6 +19,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The job's outputs as Kafka topics, written exactly once: each sink writes in a Kafka transaction
@@ -25,7 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <p>Values are encoded by {@link RecordEncoder} in the job's wire format; keys are the model name
  * in UTF-8 (so one model's records stay in order in one partition), or none for a dead letter that
- * names no model.
+ * names no model. Model files go out as they are (safetensors, {@link #modelsSink}).
  */
 public final class KafkaOutputs {
 
@@ -36,12 +40,24 @@ public final class KafkaOutputs {
      */
     public static final String TRANSACTION_TIMEOUT_MS = "600000";
 
-    /** Operator ids of the four sinks: savepoints map their transaction state to them. */
+    /** Operator ids of the five sinks: savepoints map their transaction state to them. */
     public static final String SCORES_UID = "kafka-sink-scores";
 
     public static final String METRICS_UID = "kafka-sink-metrics";
     public static final String ALERTS_UID = "kafka-sink-alerts";
     public static final String DEAD_LETTERS_UID = "kafka-sink-dead-letters";
+    public static final String MODELS_UID = "kafka-sink-models";
+
+    /** The record header holding a model file's {@code model_version}, as decimal UTF-8. */
+    public static final String VERSION_HEADER = "contrastream.version";
+
+    /**
+     * The models sink's {@code max.request.size}: 64 MiB, so that the producer never refuses a
+     * model file; the broker still refuses a record above the topic's {@code max.message.bytes}
+     * (about 1 MiB by default), so a topic for models above that size must be created with a larger
+     * limit. A file is 4 bytes per parameter plus a header of under 1 KiB.
+     */
+    public static final String MODELS_MAX_REQUEST_SIZE = Integer.toString(64 << 20);
 
     private KafkaOutputs() {}
 
@@ -52,13 +68,17 @@ public final class KafkaOutputs {
      * @param metrics LossMetrics per model and window
      * @param alerts ChangeAlerts
      * @param deadLetters refused input records
+     * @param models model files (safetensors), keyed by model
      */
-    public record Topics(String scores, String metrics, String alerts, String deadLetters) {
+    public record Topics(
+            String scores, String metrics, String alerts, String deadLetters, String models) {
 
         /** Checks that every topic is named and no two are the same. */
         public Topics {
-            String[] all = {scores, metrics, alerts, deadLetters};
-            String[] flags = {"scores-topic", "metrics-topic", "alerts-topic", "dead-letter-topic"};
+            String[] all = {scores, metrics, alerts, deadLetters, models};
+            String[] flags = {
+                "scores-topic", "metrics-topic", "alerts-topic", "dead-letter-topic", "models-topic"
+            };
             for (int i = 0; i < all.length; i++) {
                 if (all[i] == null || all[i].isBlank()) {
                     throw new IllegalArgumentException(flags[i] + " must not be empty");
@@ -70,6 +90,11 @@ public final class KafkaOutputs {
                     }
                 }
             }
+        }
+
+        /** Every output topic, in the order of the components. */
+        public List<String> all() {
+            return List.of(scores, metrics, alerts, deadLetters, models);
         }
     }
 
@@ -107,7 +132,32 @@ public final class KafkaOutputs {
                 .build();
     }
 
-    /** Writes the four outputs to {@code topics}, each with its own sink and stable uid. */
+    /**
+     * An exactly-once sink of model files ({@link ModelFile}, safetensors) to {@code topic}: key
+     * the model name in UTF-8, value the file's bytes as they are, header {@value #VERSION_HEADER}
+     * the model version. Its producer accepts records up to {@link #MODELS_MAX_REQUEST_SIZE} bytes
+     * (settable in the client properties); the topic's {@code max.message.bytes} must admit the
+     * files too.
+     */
+    public static KafkaSink<byte[]> modelsSink(
+            String bootstrapServers,
+            String topic,
+            String transactionalIdPrefix,
+            KafkaClientProperties client) {
+        Properties producer = new Properties();
+        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        producer.setProperty("max.request.size", MODELS_MAX_REQUEST_SIZE);
+        producer.putAll(client.toProperties());
+        return KafkaSink.<byte[]>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(new ModelRecords(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .build();
+    }
+
+    /** Writes the five outputs to {@code topics}, each with its own sink and stable uid. */
     public static void wire(
             ContrastreamJob.Outputs outputs,
             String bootstrapServers,
@@ -160,6 +210,55 @@ public final class KafkaOutputs {
                                 client))
                 .uid(DEAD_LETTERS_UID)
                 .name("kafka: " + topics.deadLetters());
+        outputs.models()
+                .sinkTo(
+                        modelsSink(
+                                bootstrapServers,
+                                topics.models(),
+                                transactionalIdPrefix(jobName, topics.models()),
+                                client))
+                .uid(MODELS_UID)
+                .name("kafka: " + topics.models());
+    }
+
+    /**
+     * A model file as it is, keyed by its model's name (UTF-8), with its version in a header. The
+     * file is read (and so checked) once more here: snapshots are rare, and a file the engine
+     * cannot read must not reach the topic.
+     */
+    static final class ModelRecords implements KafkaRecordSerializationSchema<byte[]> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+
+        ModelRecords(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(
+                byte[] file, KafkaSinkContext context, Long timestamp) {
+            ModelFile model;
+            try {
+                model = ModelFile.read(file);
+            } catch (IOException e) {
+                throw new IllegalStateException("the trainer wrote an unreadable model file", e);
+            }
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(
+                    VERSION_HEADER,
+                    Long.toString(model.modelVersion()).getBytes(StandardCharsets.UTF_8));
+            // No Flink timestamp, as for the other outputs: the end-of-input snapshot carries
+            // Long.MAX_VALUE.
+            return new ProducerRecord<>(
+                    topic,
+                    null,
+                    null,
+                    model.model().getBytes(StandardCharsets.UTF_8),
+                    file,
+                    headers);
+        }
     }
 
     /** A record's bytes in the wire format, keyed by {@code key} (UTF-8), to one topic. */

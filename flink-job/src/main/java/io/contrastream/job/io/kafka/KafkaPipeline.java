@@ -8,7 +8,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The whole Kafka job, as {@code contrastream run} builds it: the pair topic, the topology, and the
- * four output topics. Tests build the same graph through {@link #build}.
+ * five output topics. Tests build the same graph through {@link #build}.
  */
 public final class KafkaPipeline {
 
@@ -44,10 +44,7 @@ public final class KafkaPipeline {
                 throw new IllegalArgumentException(
                         "output topics and client settings must be given");
             }
-            for (String out :
-                    new String[] {
-                        topics.scores(), topics.metrics(), topics.alerts(), topics.deadLetters()
-                    }) {
+            for (String out : topics.all()) {
                 if (out.equals(inputTopic)) {
                     throw new IllegalArgumentException(
                             "input-topic '" + inputTopic + "' is also an output topic");

@@ -61,6 +61,19 @@ class RunCommandArgumentsTest {
     }
 
     @Test
+    void theModelsTopicIsCheckedLikeTheOtherOutputs() {
+        Result same = run("run", "--bootstrap-servers", "127.0.0.1:1", "--models-topic", "metrics");
+        assertThat(same.exit()).isEqualTo(2);
+        assertThat(same.err()).contains("models-topic and metrics-topic are both 'metrics'");
+        Result empty = run("run", "--bootstrap-servers", "127.0.0.1:1", "--models-topic", " ");
+        assertThat(empty.exit()).isEqualTo(2);
+        assertThat(empty.err()).contains("models-topic must not be empty");
+        Result input = run("run", "--bootstrap-servers", "127.0.0.1:1", "--models-topic", "pairs");
+        assertThat(input.exit()).isEqualTo(2);
+        assertThat(input.err()).contains("input-topic 'pairs' is also an output topic");
+    }
+
+    @Test
     void aReservedKeyInThePropertiesFileIsNamedButItsValueNeverShown() throws Exception {
         Path f = dir.resolve("client.properties");
         Files.writeString(f, "sasl.mechanism=PLAIN\ngroup.id=hunter2-secret\n");
@@ -84,6 +97,10 @@ class RunCommandArgumentsTest {
                 .contains("--input-topic")
                 .contains("(default: pairs)")
                 .contains("(default: pairs-dlq)")
+                .contains("--models-topic")
+                .contains("(default: models)")
+                .contains("max.message.bytes")
+                .contains("--snapshot-every")
                 .contains("(default: contrastream)");
     }
 }
