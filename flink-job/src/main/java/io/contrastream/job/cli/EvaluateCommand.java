@@ -65,11 +65,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /**
      * The reference configuration of QUALITY.md ({@code LearnerConfig.reference}) as model flags:
-     * linear 64 -> 32 with PyTorch's initialisation, Euclidean loss with margin 2, plain SGD at
-     * 3e-4 with no decay and no clipping, threshold at margin / 2, ADWIN. Written out flag by flag,
-     * so that it stays the reference when the defaults change: a new model flag whose default
-     * changes what the reference trains must be added here with its reference value (L2
-     * normalisation is off by default and has no off flag). {@code
+     * linear 64 -> 32 (no hidden layer) with PyTorch's initialisation, Euclidean loss with margin
+     * 2, plain SGD at 3e-4 with no decay and no clipping, threshold at margin / 2, ADWIN. Written
+     * out flag by flag, so that it stays the reference when the defaults change: a new model flag
+     * whose default changes what the reference trains must be added here with its reference value
+     * (L2 normalisation is off by default and has no off flag). {@code
      * EvaluateCommandTest.referenceFlagsGiveTheProtocolsReferenceConfiguration} checks that these
      * flags give {@code LearnerConfig.reference(seed)}.
      */
@@ -77,6 +77,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             List.of(
                     "--encoder", "linear",
                     "--embedding-dim", "32",
+                    "--hidden-dim", "0",
                     "--init", "pytorch_uniform",
                     "--loss", "euclidean",
                     "--margin", "2.0",
