@@ -176,11 +176,11 @@ public final class AucCurvePlot {
                 new TextTitle(
                         String.format(
                                 Locale.ROOT,
-                                "contrastream evaluate: %d seed%s, %,d probe pairs per point; thin"
-                                        + " lines: single seeds",
+                                "contrastream evaluate: %d seed%s, %,d probe pairs per point%s",
                                 plan.seeds(),
                                 plan.seeds() == 1 ? "" : "s",
-                                plan.probePairs()),
+                                plan.probePairs(),
+                                plan.seeds() > 1 ? "; thin lines: single seeds" : ""),
                         new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         chart.setBackgroundPaint(Color.WHITE);
         return chart;

@@ -287,7 +287,8 @@ public final class ReportPrinter {
         }
         out.println(
                 "(drift is watched only after --warmup labelled pairs; \"+N\": the first DRIFT alert"
-                        + " was raised by the N-th labelled pair after the switch)");
+                        + " was raised by the N-th labelled pair after the switch; 1-NN above is over"
+                        + " all classes 0-9, so it shows what the model kept of the first phase)");
     }
 
     private static void row(
