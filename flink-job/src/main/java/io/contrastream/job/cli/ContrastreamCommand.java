@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             DigitsCommand.class,
             EmbedCommand.class,
+            EvaluateCommand.class,
             DashboardCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -13,8 +13,13 @@
  *       io.contrastream.loss.eval.OnlineThresholdCalibrator} over recent labelled pairs.
  *   <li>{@link io.contrastream.loss.eval.StatefulComponent}: the checkpoint contract these classes
  *       and the drift detectors share, with {@link io.contrastream.loss.eval.StateFormat} helpers.
+ *   <li>Offline, exact, for evaluating a finished model ({@code contrastream evaluate}): {@link
+ *       io.contrastream.loss.eval.RocAuc} (Mann-Whitney, ties 1/2) and {@link
+ *       io.contrastream.loss.eval.NearestNeighbour} (1-nearest-neighbour accuracy under a distance,
+ *       ties shared).
  * </ul>
  *
- * <p>Every class here allocates nothing per observation. Means over an empty set are NaN.
+ * <p>Every streaming class here allocates nothing per observation; the two offline ones hold whole
+ * arrays. Means over an empty set are NaN.
  */
 package io.contrastream.loss.eval;
