@@ -66,10 +66,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     /**
      * The reference configuration of QUALITY.md ({@code LearnerConfig.reference}) as model flags:
      * linear 64 -> 32 (no hidden layer) with PyTorch's initialisation, Euclidean loss with margin
-     * 2, plain SGD at 3e-4 with no decay and no clipping, threshold at margin / 2, ADWIN. Written
-     * out flag by flag, so that it stays the reference when the defaults change: a new model flag
-     * whose default changes what the reference trains must be added here with its reference value
-     * (L2 normalisation is off by default and has no off flag). {@code
+     * 2, plain SGD at 3e-4 with no decay, no clipping and no schedule, raw inputs (no
+     * standardisation), threshold at margin / 2, ADWIN. Written out flag by flag, so that it stays
+     * the reference when the defaults change: a new model flag whose default changes what the
+     * reference trains must be added here with its reference value (L2 normalisation is off by
+     * default and has no off flag). {@code
      * EvaluateCommandTest.referenceFlagsGiveTheProtocolsReferenceConfiguration} checks that these
      * flags give {@code LearnerConfig.reference(seed)}.
      */
@@ -86,6 +87,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "--learning-rate", "3e-4",
                     "--weight-decay", "0.0",
                     "--clip-norm", "0",
+                    "--lr-schedule", "constant",
+                    "--lr-warmup", "0",
+                    "--standardize", "none",
                     "--alert-threshold", "margin-half",
                     "--drift", "adwin");
 
