@@ -9,7 +9,8 @@ package io.contrastream.loss.scale;
  * @param window for FROZEN, the labelled pairs whose items are averaged before the statistics
  *     freeze; for DECAYING, the effective memory in labelled pairs: the statistics are exact
  *     running averages until {@code window} pairs, then exponential averages with weight {@code 1 /
- *     (2 window)} per item (each pair has two items). Ignored by NONE; otherwise {@code >= 1}
+ *     (2 window)} per item (each pair has two items). NONE keeps 0 (and the default floor),
+ *     whatever is given; otherwise {@code >= 1}
  * @param floor the variance floor, relative to the mean variance over all features: a feature whose
  *     variance is below {@code floor * meanVariance} is divided by the square root of that instead,
  *     so that a feature seen almost constant (a corner pixel) is not blown up by a tiny spread.
@@ -53,6 +54,11 @@ public record Standardization(Mode mode, long window, double floor)
         }
         if (!(floor >= 0 && floor <= 1)) {
             throw new IllegalArgumentException("standardize-floor must be in [0, 1], got " + floor);
+        }
+        if (mode == Mode.NONE) {
+            // Window and floor mean nothing without standardisation: one canonical NONE.
+            window = 0;
+            floor = DEFAULT_FLOOR;
         }
     }
 
