@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
                     + " shift half-way), runs the job on it, shows progress, and ends with alert"
                     + " precision and recall against the feed's ground truth.",
             "Everything binds 127.0.0.1. Outputs are copied to --output-dir as JSON lines.",
-            "Unless given, the demo's --alert-threshold is auto; the model flags are those of"
+            "Unless given, the demo's --alert-threshold is auto and its --encoder linear (the"
+                    + " feed's changes live in a linear subspace, which a linear encoder learns"
+                    + " several times faster than the default mlp); the model flags are those of"
                     + " `run`."
         })
 public final class DemoCommand implements Callable<Integer> {
@@ -94,6 +96,14 @@ public final class DemoCommand implements Callable<Integer> {
             // In the feed, changes are rare and the models' distances shrink as they learn, so
             // m/2 says little; the demo calibrates its threshold online unless told otherwise.
             model.alertThreshold = "auto";
+        }
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--encoder")) {
+            // The synthetic feed is linear by construction (a change moves the content half of
+            // the features; nuisance moves the other half): a linear encoder, which can zero the
+            // nuisance half outright, reaches a window ROC-AUC of 0.98 where the mlp default,
+            // chosen on real data (digits), plateaus near 0.95 and recovers from the sensor shift
+            // more slowly (README, "The defaults, and why").
+            model.encoder = io.contrastream.loss.encoder.EncoderKind.LINEAR;
         }
         DemoRunner.Settings settings;
         if (dashboardPort < -1 || dashboardPort > 65535) {

@@ -131,7 +131,11 @@ class DashboardITCase {
                                 "--metrics-every",
                                 "100",
                                 "--alert-threshold",
-                                "auto");
+                                "auto",
+                                // As the demo does on this feed (DemoCommand): linear by
+                                // construction.
+                                "--encoder",
+                                "linear");
         assertThat(exit).isZero();
         // Every window is committed once the bounded job has finished: wait for the feed.
         long expectedWindows = EVENTS / 100;
