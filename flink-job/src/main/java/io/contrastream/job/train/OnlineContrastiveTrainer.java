@@ -102,6 +102,8 @@ public final class OnlineContrastiveTrainer
     private transient Counter modelsCreated;
     private transient Histogram lossHistogram;
     private transient Histogram distanceHistogram;
+    private transient FourDecimals fourDecimals;
+    private transient StringBuilder detail;
 
     /**
      * @param source where the pairs come from, for dead letters
@@ -141,6 +143,8 @@ public final class OnlineContrastiveTrainer
                     "OnlineContrastiveTrainer runs inside its TrainerOperator (operator())");
         }
         reencoder = new PairEventEncoder(format);
+        fourDecimals = new FourDecimals();
+        detail = new StringBuilder(64);
         initialModel = settings.initialModel();
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("contrastream");
         events = group.counter("events");
@@ -347,12 +351,16 @@ public final class OnlineContrastiveTrainer
                 .build();
     }
 
+    /** {@code String.format("distance %.4f %s threshold %.4f", ...)}, without its Formatter. */
     private String pairDetail(PairResult r) {
-        return String.format(
-                "distance %.4f %s threshold %.4f",
-                r.dissimilarity(),
-                settings.alertMode() == AlertMode.CHANGE ? ">" : "<",
-                r.threshold());
+        StringBuilder sb = detail;
+        sb.setLength(0);
+        sb.append("distance ");
+        fourDecimals.append(sb, r.dissimilarity());
+        sb.append(settings.alertMode() == AlertMode.CHANGE ? " > " : " < ");
+        sb.append("threshold ");
+        fourDecimals.append(sb, r.threshold());
+        return sb.toString();
     }
 
     private void emitAlert(
