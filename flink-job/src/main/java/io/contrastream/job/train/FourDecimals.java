@@ -28,6 +28,9 @@ final class FourDecimals {
     /** Values below this have at most 7 integer digits: Double.toString writes them plainly. */
     private static final double PLAIN_LIMIT = 1e7;
 
+    /** Below this, value * 1e4 is below 1e9 and known to 6e-8: rounding it needs no digits. */
+    private static final double SCALED_LIMIT = 1e5;
+
     private final char[] digits = new char[32];
     private Locale locale;
     private char zero;
@@ -48,6 +51,21 @@ final class FourDecimals {
             separator = current.equals(Locale.US) ? '.' : symbols.getDecimalSeparator();
             zero = current.equals(Locale.US) ? '0' : symbols.getZeroDigit();
             locale = current;
+        }
+        if (value < SCALED_LIMIT) {
+            // Away from a tie, every decimal string that reads back as this double
+            // (Double.toString's
+            // among them) rounds to the same four decimals as the double itself: they lie within
+            // half an ulp of it (under 8e-12 here), and the tie is further away. value * 1e4 is
+            // within 6e-8 of the exact product, so a fraction at least 1e-6 from one half decides.
+            double scaled = value * 10_000.0;
+            double floor = Math.floor(scaled);
+            double fraction = scaled - floor;
+            if (Math.abs(fraction - 0.5) > 1e-6) {
+                long units = (long) floor + (fraction > 0.5 ? 1 : 0);
+                appendUnits(sb, units);
+                return;
+            }
         }
         // Double.toString of a value in [0, 1e7): "ddd.ddd" or "d.dddE-n" (below 1e-3).
         String text = Double.toString(value);
@@ -121,6 +139,24 @@ final class FourDecimals {
         for (int place = 0; place < DECIMALS; place++) {
             int i = pointAt + place; // index into digits of this decimal place
             sb.append(i >= 0 && i < n ? (char) (digits[i] - '0' + zero) : zero);
+        }
+    }
+
+    /** Appends {@code units / 1e4} with four decimals, {@code units >= 0}. */
+    private void appendUnits(StringBuilder sb, long units) {
+        long whole = units / 10_000;
+        int fraction = (int) (units - whole * 10_000);
+        int n = 0;
+        do {
+            digits[n++] = (char) ('0' + whole % 10);
+            whole /= 10;
+        } while (whole > 0);
+        while (n > 0) {
+            sb.append((char) (digits[--n] - '0' + zero));
+        }
+        sb.append(separator);
+        for (int div = 1000; div > 0; div /= 10) {
+            sb.append((char) (fraction / div % 10 + zero));
         }
     }
 }

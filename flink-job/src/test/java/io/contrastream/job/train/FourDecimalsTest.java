@@ -74,6 +74,15 @@ class FourDecimalsTest {
         for (int k = 0; k <= 20_000; k++) {
             assertSame(f, k / 20_000.0); // every 0.00005 step, ties included
             assertSame(f, k * 0.00005);
+            // A few ulps either side of each tie, and of ties at larger magnitudes.
+            for (double tie : new double[] {(k + 0.5) / 10_000, k * 4.99 + 0.00005}) {
+                double up = tie;
+                double down = tie;
+                for (int u = 0; u < 4; u++) {
+                    assertSame(f, up = Math.nextUp(up));
+                    assertSame(f, down = Math.nextDown(down));
+                }
+            }
         }
     }
 
