@@ -1,5 +1,6 @@
 package io.contrastream.job.model;
 
+import java.lang.reflect.Constructor;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.avro.Schema;
@@ -72,18 +73,30 @@ public final class ImmutableFieldsAvroTypeInfo<T extends SpecificRecordBase>
 
         private static final long serialVersionUID = 1L;
 
+        /** The generated class's no-argument constructor (every Avro specific record has one). */
+        private transient Constructor<T> constructor;
+
+        private transient int fields;
+
         Serializer(Class<T> type) {
             super(type);
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public T copy(T from) {
             if (from == null) {
                 return null;
             }
-            T to = (T) SpecificData.newInstance(from.getClass(), from.getSchema());
-            int fields = from.getSchema().getFields().size();
+            T to;
+            try {
+                if (constructor == null) {
+                    constructor = getType().getConstructor();
+                    fields = from.getSchema().getFields().size();
+                }
+                to = constructor.newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot create a " + getType().getName(), e);
+            }
             for (int i = 0; i < fields; i++) {
                 to.put(i, from.get(i));
             }
