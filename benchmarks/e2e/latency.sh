@@ -32,6 +32,7 @@
 #                             (at-least-once); N = scores and input offsets in one Kafka
 #                             transaction every N ms (read_committed); "" = no peer
 #   E2E_KEEP_RUN_DIR=1        keep the run directory (logs, results.jsonl)
+#   E2E_JOB_JAVA_OPTS=...     extra JVM flags for the job (e.g. a JFR recording to profile it)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -202,7 +203,7 @@ for ci in $INTERVALS; do
     --metrics-topic "metrics-ci$ci" --alerts-topic "alerts-ci$ci" --dead-letter-topic "dlq-ci$ci"
     --encoder linear --embedding-dim 32 --loss euclidean --margin 2.0 --optimizer sgd --learning-rate 3e-4 --standardize none)
   log "running: ./contrastream ${JOB_ARGS[*]}"
-  start "job-ci$ci" "$RUN/logs/job-ci$ci.out" env CONTRASTREAM_JAVA_OPTS="-Xmx1g -Djava.io.tmpdir=$RUN/tmp" \
+  start "job-ci$ci" "$RUN/logs/job-ci$ci.out" env CONTRASTREAM_JAVA_OPTS="-Xmx1g -Djava.io.tmpdir=$RUN/tmp ${E2E_JOB_JAVA_OPTS:-}" \
     "$ROOT/contrastream" "${JOB_ARGS[@]}"
   phases contrastream "$ci" "pairs-ci$ci" "scores-ci$ci"
   stop_last

@@ -1,6 +1,7 @@
 package io.contrastream.job;
 
 import io.contrastream.job.decode.DecodeFunction;
+import io.contrastream.job.model.ImmutableFieldsAvroTypeInfo;
 import io.contrastream.job.model.PairRecord;
 import io.contrastream.job.model.RawRecord;
 import io.contrastream.job.train.OnlineContrastiveTrainer;
@@ -9,7 +10,6 @@ import io.contrastream.schema.DeadLetter;
 import io.contrastream.schema.LossMetrics;
 import io.contrastream.schema.PairScore;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -76,7 +76,9 @@ public final class ContrastreamJob {
         return pairs.keyBy(PairRecord::model, Types.STRING)
                 .transform(
                         "online contrastive trainer",
-                        new AvroTypeInfo<>(PairScore.class),
+                        // A score's fields are immutable values: the copy to a chained sink need
+                        // not be Avro's deep copy.
+                        new ImmutableFieldsAvroTypeInfo<>(PairScore.class),
                         new OnlineContrastiveTrainer(
                                         settings.trainer(), settings.source(), settings.format())
                                 .operator())

@@ -14,18 +14,33 @@ final class KeyedStateModels implements ModelStore {
 
     private final ValueState<ModelState> state;
 
+    /** The object the last {@link #value} returned: the state map's own, changed in place. */
+    private ModelState lastRead;
+
     KeyedStateModels(ValueState<ModelState> state) {
         this.state = state;
     }
 
     @Override
     public ModelState value() throws IOException {
-        return state.value();
+        ModelState model = state.value();
+        lastRead = model;
+        return model;
     }
 
+    /**
+     * Puts {@code model} into the state, unless it is the object the last read returned: that one
+     * is already the state map's current entry (the heap backend's copy-on-write hands a read the
+     * entry of the current version, copied if a snapshot holds the older one), so putting it again
+     * would only repeat the look-up. Reads and updates of one key are never separated by a
+     * snapshot: both happen within one record or timer.
+     */
     @Override
     public void update(ModelState model) throws IOException {
-        state.update(model);
+        if (model == null || model != lastRead) {
+            state.update(model);
+            lastRead = model;
+        }
     }
 
     @Override

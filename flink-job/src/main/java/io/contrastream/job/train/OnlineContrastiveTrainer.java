@@ -4,6 +4,7 @@ import io.contrastream.job.decode.WireFormat;
 import io.contrastream.job.export.ModelFile;
 import io.contrastream.job.io.DeadLetters;
 import io.contrastream.job.io.SourceInfo;
+import io.contrastream.job.model.ImmutableFieldsAvroTypeInfo;
 import io.contrastream.job.model.ModelState;
 import io.contrastream.job.model.ModelStateSerializer;
 import io.contrastream.job.model.PairRecord;
@@ -73,7 +74,7 @@ public final class OnlineContrastiveTrainer
 
     /** Change, duplicate and drift alerts. */
     public static final OutputTag<ChangeAlert> ALERTS =
-            new OutputTag<>("alerts", new AvroTypeInfo<>(ChangeAlert.class));
+            new OutputTag<>("alerts", new ImmutableFieldsAvroTypeInfo<>(ChangeAlert.class));
 
     /** Pairs refused by the trainer. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
@@ -103,6 +104,8 @@ public final class OnlineContrastiveTrainer
     private transient Histogram lossHistogram;
     private transient Histogram distanceHistogram;
     private transient ModelMetricGroups modelMetrics;
+    private transient FourDecimals fourDecimals;
+    private transient StringBuilder detail;
 
     /**
      * @param source where the pairs come from, for dead letters
@@ -142,6 +145,8 @@ public final class OnlineContrastiveTrainer
                     "OnlineContrastiveTrainer runs inside its TrainerOperator (operator())");
         }
         reencoder = new PairEventEncoder(format);
+        fourDecimals = new FourDecimals();
+        detail = new StringBuilder(64);
         initialModel = settings.initialModel();
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("contrastream");
         events = group.counter("events");
@@ -350,28 +355,33 @@ public final class OnlineContrastiveTrainer
     }
 
     private static PairScore score(PairRecord pair, PairResult r, boolean alert) {
-        return PairScore.newBuilder()
-                .setEventId(pair.eventId())
-                .setModel(pair.model())
-                .setLeftId(pair.leftId())
-                .setRightId(pair.rightId())
-                .setDistance(r.dissimilarity())
-                .setSimilarity(Double.isNaN(r.similarity()) ? null : r.similarity())
-                .setLabel(PairEventEncoder.toAvro(pair.label()))
-                .setLoss(Double.isNaN(r.loss()) ? null : r.loss())
-                .setThreshold(r.threshold())
-                .setAlert(alert)
-                .setModelVersion(r.modelVersion())
-                .setEventTime(Instant.ofEpochMilli(pair.eventTime()))
-                .build();
+        // The all-args constructor: the same record as the builder's, without its per-field
+        // validation and default-value bookkeeping (every field is set here).
+        return new PairScore(
+                pair.eventId(),
+                pair.model(),
+                pair.leftId(),
+                pair.rightId(),
+                r.dissimilarity(),
+                Double.isNaN(r.similarity()) ? null : r.similarity(),
+                PairEventEncoder.toAvro(pair.label()),
+                Double.isNaN(r.loss()) ? null : r.loss(),
+                r.threshold(),
+                alert,
+                r.modelVersion(),
+                Instant.ofEpochMilli(pair.eventTime()));
     }
 
+    /** {@code String.format("distance %.4f %s threshold %.4f", ...)}, without its Formatter. */
     private String pairDetail(PairResult r) {
-        return String.format(
-                "distance %.4f %s threshold %.4f",
-                r.dissimilarity(),
-                settings.alertMode() == AlertMode.CHANGE ? ">" : "<",
-                r.threshold());
+        StringBuilder sb = detail;
+        sb.setLength(0);
+        sb.append("distance ");
+        fourDecimals.append(sb, r.dissimilarity());
+        sb.append(settings.alertMode() == AlertMode.CHANGE ? " > " : " < ");
+        sb.append("threshold ");
+        fourDecimals.append(sb, r.threshold());
+        return sb.toString();
     }
 
     private void emitAlert(
@@ -386,19 +396,18 @@ public final class OnlineContrastiveTrainer
         boolean drift = kind == AlertKind.DRIFT || kind == AlertKind.UPDATES_SKIPPED;
         ctx.output(
                 ALERTS,
-                ChangeAlert.newBuilder()
-                        .setAlertId(pair.model() + "/" + state.nextAlert())
-                        .setKind(kind)
-                        .setModel(pair.model())
-                        .setEventId(drift ? null : pair.eventId())
-                        .setLeftId(drift ? null : pair.leftId())
-                        .setRightId(drift ? null : pair.rightId())
-                        .setDistance(drift ? null : r.dissimilarity())
-                        .setThreshold(drift ? null : r.threshold())
-                        .setModelVersion(r.modelVersion())
-                        .setEventTime(Instant.ofEpochMilli(pair.eventTime()))
-                        .setDetail(detail)
-                        .build());
+                new ChangeAlert(
+                        pair.model() + "/" + state.nextAlert(),
+                        kind,
+                        pair.model(),
+                        drift ? null : pair.eventId(),
+                        drift ? null : pair.leftId(),
+                        drift ? null : pair.rightId(),
+                        drift ? null : r.dissimilarity(),
+                        drift ? null : r.threshold(),
+                        r.modelVersion(),
+                        Instant.ofEpochMilli(pair.eventTime()),
+                        detail));
     }
 
     private static LossMetrics metrics(String model, ModelState state) {

@@ -182,6 +182,10 @@ public final class AdwinDetector implements DriftDetector {
             double n1 = width;
             double u0 = 0;
             double u1 = total;
+            // The same for every cut of this pass (width and variance change only between
+            // passes): computed once instead of per bucket, to the same bits.
+            double logTerm = Math.log(2 * Math.log(width) / delta);
+            double windowVariance = Math.max(0.0, variance / width);
             scan:
             for (int row = rows - 1; row >= 0; row--) {
                 double size = Math.scalb(1.0, row);
@@ -196,7 +200,7 @@ public final class AdwinDetector implements DriftDetector {
                     }
                     if (n1 >= MIN_WINDOW_LENGTH
                             && n0 >= MIN_WINDOW_LENGTH
-                            && isCut(n0, n1, u0 / n0 - u1 / n1)) {
+                            && isCut(n0, n1, u0 / n0 - u1 / n1, logTerm, windowVariance)) {
                         change = true;
                         reduce = true;
                         deleteOldest();
@@ -211,10 +215,9 @@ public final class AdwinDetector implements DriftDetector {
         return change;
     }
 
-    private boolean isCut(double n0, double n1, double meanDifference) {
-        double logTerm = Math.log(2 * Math.log(width) / delta);
+    private static boolean isCut(
+            double n0, double n1, double meanDifference, double logTerm, double windowVariance) {
         double mRecip = 1.0 / (n0 - MIN_WINDOW_LENGTH + 1) + 1.0 / (n1 - MIN_WINDOW_LENGTH + 1);
-        double windowVariance = Math.max(0.0, variance / width);
         double epsilon =
                 Math.sqrt(2 * mRecip * windowVariance * logTerm) + 2.0 / 3.0 * logTerm * mRecip;
         return Math.abs(meanDifference) > epsilon;
