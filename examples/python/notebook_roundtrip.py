@@ -78,6 +78,23 @@ def auc(d, same):
                  / (len(pos) * len(neg)))
 
 
+def standardised(encoder, mean, scale):
+    """The encoder behind the model's input standardisation, as the engine runs it: the encoder
+    sees (x - mean) * scale, computed in float64 and rounded to float32 once."""
+
+    class Standardised(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            self.register_buffer("mean", torch.from_numpy(mean.copy()))
+            self.register_buffer("scale", torch.from_numpy(scale.copy()))
+
+        def forward(self, v):
+            return self.encoder(((v.double() - self.mean) * self.scale).float())
+
+    return Standardised()
+
+
 def held_out_auc(linear, held):
     with torch.no_grad():
         d = distance(linear, torch.from_numpy(held[0]), torch.from_numpy(held[1])).numpy()
@@ -166,11 +183,20 @@ def main():
 
     # 3. Back to PyTorch, through numpy.
     meta, tensors = model_interop.load(os.path.join(out, "models", f"{MODEL}.safetensors"))
-    tuned = torch.nn.Linear(int(meta["input_dim"]), int(meta["embedding_dim"]))
-    tuned.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()})
+    # A model that standardises its inputs carries input.mean and input.scale (float64): the
+    # encoder sees (x - mean) * scale. Pop them before load_state_dict and apply them to inputs.
+    # (Started from a file without them, as here, the engine pinned them to the identity.)
+    mean = tensors.pop("input.mean", None)
+    scale = tensors.pop("input.scale", None)
+    if mean is not None:
+        print(f"back: the file carries its input standardisation: mean in "
+              f"[{mean.min():.3g}, {mean.max():.3g}], scale in [{scale.min():.3g}, {scale.max():.3g}]")
+    plain = torch.nn.Linear(int(meta["input_dim"]), int(meta["embedding_dim"]))
+    plain.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()})
+    tuned = plain if mean is None else standardised(plain, mean, scale)
     with torch.no_grad():
         embeddings = tuned(torch.from_numpy(x[test]))
-        moved = torch.linalg.norm(tuned.weight - linear.weight).item()
+        moved = torch.linalg.norm(plain.weight - linear.weight).item()
     print(f"back: models/{MODEL}.safetensors, version {meta['model_version']}, loaded into "
           f"nn.Linear({meta['input_dim']}, {meta['embedding_dim']}); |W_stream - W_offline| = "
           f"{moved:.4f}")
