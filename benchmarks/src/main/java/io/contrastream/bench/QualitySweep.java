@@ -7,6 +7,8 @@ import io.contrastream.loss.data.PairSampler;
 import io.contrastream.loss.encoder.EncoderConfig;
 import io.contrastream.loss.encoder.EncoderKind;
 import io.contrastream.loss.encoder.Initialization;
+import io.contrastream.loss.eval.NearestNeighbour;
+import io.contrastream.loss.eval.RocAuc;
 import io.contrastream.loss.learner.LearnerConfig;
 import io.contrastream.loss.learner.OnlineLearner;
 import io.contrastream.loss.optim.LearningRateSchedule;
@@ -180,30 +182,27 @@ public final class QualitySweep {
                             .dissimilarity();
             same[i] = sampler.label() == PairLabel.SAME;
         }
-        return ProtocolExport.auc(d, same);
+        return RocAuc.ofDissimilarity(d, same);
     }
 
+    /** 1-NN accuracy of the test rows against the train rows, under the model's distance. */
     private static double nearestNeighbour(
             OnlineLearner learner, LabelledRows train, LabelledRows test) {
-        float[][] a = embedAll(learner, train);
-        float[][] b = embedAll(learner, test);
-        boolean cosine = learner.config().lossForm() == ContrastiveLoss.Form.COSINE;
-        int hits = 0;
-        for (int i = 0; i < b.length; i++) {
-            double best = Double.POSITIVE_INFINITY;
-            int bestClass = -1;
-            for (int j = 0; j < a.length; j++) {
-                double d = cosine ? -cos(a[j], b[i]) : sq(a[j], b[i]);
-                if (d < best) {
-                    best = d;
-                    bestClass = train.classOf(j);
-                }
-            }
-            if (bestClass == test.classOf(i)) {
-                hits++;
-            }
+        return NearestNeighbour.accuracy(
+                        embedAll(learner, train),
+                        classes(train),
+                        embedAll(learner, test),
+                        classes(test),
+                        learner.loss().distance())
+                .accuracy();
+    }
+
+    private static int[] classes(LabelledRows rows) {
+        int[] c = new int[rows.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = rows.classOf(i);
         }
-        return hits / (double) b.length;
+        return c;
     }
 
     private static float[][] embedAll(OnlineLearner learner, LabelledRows rows) {
@@ -212,26 +211,5 @@ public final class QualitySweep {
             learner.embed(rows.features(i), out[i]);
         }
         return out;
-    }
-
-    private static double sq(float[] x, float[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            double d = x[i] - y[i];
-            s += d * d;
-        }
-        return s;
-    }
-
-    private static double cos(float[] x, float[] y) {
-        double xy = 0;
-        double xx = 0;
-        double yy = 0;
-        for (int i = 0; i < x.length; i++) {
-            xy += (double) x[i] * y[i];
-            xx += (double) x[i] * x[i];
-            yy += (double) y[i] * y[i];
-        }
-        return xy / Math.sqrt(xx * yy + 1e-300);
     }
 }

@@ -377,7 +377,8 @@ public final class ProtocolStream {
         out.write('\n');
     }
 
-    private static PairEvent event(String id, Item left, Item right, PairLabel label, long time) {
+    /** A pair event of model {@value #MODEL}: unlabelled when {@code label} is null. */
+    public static PairEvent event(String id, Item left, Item right, PairLabel label, long time) {
         return PairEvent.newBuilder()
                 .setEventId(id)
                 .setModel(MODEL)
@@ -393,8 +394,10 @@ public final class ProtocolStream {
                 .build();
     }
 
-    /** The item of row {@code row}, built once per row. */
-    private static Item item(LabelledRows rows, Item[] items, int row) {
+    /**
+     * The item of row {@code row} ({@code row-N}), built once per row and kept in {@code items}.
+     */
+    public static Item item(LabelledRows rows, Item[] items, int row) {
         if (items[row] == null) {
             float[] f = rows.features(row);
             List<Float> values = new ArrayList<>(f.length);

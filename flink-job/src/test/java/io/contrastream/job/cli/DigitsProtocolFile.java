@@ -1,5 +1,6 @@
 package io.contrastream.job.cli;
 
+import io.contrastream.job.evaluate.ProtocolStream;
 import io.contrastream.loss.PairLabel;
 import io.contrastream.loss.data.LabelledRows;
 import io.contrastream.loss.data.PairSampler;
@@ -16,9 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -73,10 +71,10 @@ final class DigitsProtocolFile {
             for (int i = 1; i <= TRAIN_PAIRS; i++) {
                 trainPairs.next();
                 PairEvent event =
-                        event(
+                        ProtocolStream.event(
                                 String.format("%s%06d", TRAIN_PREFIX, i),
-                                item(all, items, split[0][trainPairs.left()]),
-                                item(all, items, split[0][trainPairs.right()]),
+                                ProtocolStream.item(all, items, split[0][trainPairs.left()]),
+                                ProtocolStream.item(all, items, split[0][trainPairs.right()]),
                                 trainPairs.label(),
                                 time++);
                 out.write(codec.encode(event));
@@ -87,10 +85,10 @@ final class DigitsProtocolFile {
                 testPairs.next();
                 same[i - 1] = testPairs.label() == PairLabel.SAME;
                 PairEvent event =
-                        event(
+                        ProtocolStream.event(
                                 String.format("%s%05d", TEST_PREFIX, i),
-                                item(all, items, split[1][testPairs.left()]),
-                                item(all, items, split[1][testPairs.right()]),
+                                ProtocolStream.item(all, items, split[1][testPairs.left()]),
+                                ProtocolStream.item(all, items, split[1][testPairs.right()]),
                                 null,
                                 time++);
                 out.write(codec.encode(event));
@@ -130,34 +128,5 @@ final class DigitsProtocolFile {
                             .dissimilarity();
         }
         return d;
-    }
-
-    private static PairEvent event(String id, Item left, Item right, PairLabel label, long time) {
-        return PairEvent.newBuilder()
-                .setEventId(id)
-                .setModel(MODEL)
-                .setLeft(left)
-                .setRight(right)
-                .setLabel(
-                        label == null
-                                ? null
-                                : label == PairLabel.SAME
-                                        ? io.contrastream.schema.PairLabel.SAME
-                                        : io.contrastream.schema.PairLabel.DIFFERENT)
-                .setEventTime(Instant.ofEpochMilli(time))
-                .build();
-    }
-
-    /** The item of digits row {@code row}, built once per row. */
-    private static Item item(LabelledRows all, Item[] items, int row) {
-        if (items[row] == null) {
-            float[] f = all.features(row);
-            List<Float> values = new ArrayList<>(f.length);
-            for (float v : f) {
-                values.add(v);
-            }
-            items[row] = Item.newBuilder().setId("row-" + row).setFeatures(values).build();
-        }
-        return items[row];
     }
 }
