@@ -3,13 +3,13 @@ package io.contrastream.bench;
 import io.contrastream.loss.PairLabel;
 import io.contrastream.loss.data.LabelledRows;
 import io.contrastream.loss.data.PairSampler;
+import io.contrastream.loss.eval.RocAuc;
 import io.contrastream.loss.learner.LearnerConfig;
 import io.contrastream.loss.learner.OnlineLearner;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Writes one seed of the learning-quality protocol as plain files, so that a peer (PyTorch, numpy)
@@ -74,7 +74,7 @@ public final class ProtocolExport {
         String summary =
                 String.format(
                         "engine seed %d: pair ROC-AUC %.4f, accuracy at margin/2 %.4f%n",
-                        seed, auc(d, same), accuracy(d, same));
+                        seed, RocAuc.ofDissimilarity(d, same), accuracy(d, same));
         Files.writeString(out.resolve("engine.txt"), summary);
         System.out.print(summary);
     }
@@ -91,50 +91,5 @@ public final class ProtocolExport {
             if ((d[i] < 1.0) == same[i]) correct++;
         }
         return correct / (double) d.length;
-    }
-
-    /** Mann-Whitney AUC of -distance, SAME positive, ties half, by sorting. */
-    static double auc(double[] d, boolean[] same) {
-        int n = d.length;
-        double[] sorted = d.clone();
-        Arrays.sort(sorted);
-        long positives = 0;
-        long negatives = 0;
-        for (boolean s : same) {
-            if (s) positives++;
-            else negatives++;
-        }
-        // rank-sum form: AUC = (sum of DIFFERENT ranks - N(N+1)/2) / (P N), ranks averaged on ties
-        double rankSum = 0;
-        for (int i = 0; i < n; i++) {
-            if (same[i]) continue;
-            int lo = lowerBound(sorted, d[i]);
-            int hi = upperBound(sorted, d[i]);
-            rankSum += (lo + 1 + hi) / 2.0;
-        }
-        double wins = rankSum - negatives * (negatives + 1) / 2.0;
-        return wins / ((double) positives * negatives);
-    }
-
-    private static int lowerBound(double[] a, double v) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < v) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-
-    private static int upperBound(double[] a, double v) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] <= v) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 }

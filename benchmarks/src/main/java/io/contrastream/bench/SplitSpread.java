@@ -53,7 +53,7 @@ public final class SplitSpread {
                                 .value();
                 same[i] = test.label() == PairLabel.SAME;
             }
-            double auc = ProtocolExport.auc(d, same);
+            double auc = io.contrastream.loss.eval.RocAuc.ofDissimilarity(d, same);
             sum += auc;
             squares += auc * auc;
             System.out.printf("split %2d: pair ROC-AUC %.4f%n", seed, auc);

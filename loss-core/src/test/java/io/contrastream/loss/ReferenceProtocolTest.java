@@ -71,7 +71,9 @@ class ReferenceProtocolTest {
             }
         }
         assertThat(learner.modelVersion()).isEqualTo(TRAIN_PAIRS);
-        return new double[] {ExactAuc.of(d, same), correct / (double) TEST_PAIRS};
+        return new double[] {
+            io.contrastream.loss.eval.RocAuc.ofDissimilarity(d, same), correct / (double) TEST_PAIRS
+        };
     }
 
     @Test

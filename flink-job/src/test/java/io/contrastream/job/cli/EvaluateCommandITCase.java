@@ -184,7 +184,7 @@ class EvaluateCommandITCase {
                                     .dissimilarity();
                     same[k] = probe.label() == PairLabel.SAME;
                 }
-                probeAuc[nextProbe++] = ReplayITCase.mannWhitneyAuc(d, same);
+                probeAuc[nextProbe++] = io.contrastream.loss.eval.RocAuc.ofDissimilarity(d, same);
             }
         }
         PairSampler testPairs = new PairSampler(test, 0.5, SEED * 31 + 2);
@@ -204,7 +204,7 @@ class EvaluateCommandITCase {
         }
         ModelFile model = ModelFile.read(ModelFile.write(ProtocolStream.MODEL, learner));
         return new Direct(
-                ReplayITCase.mannWhitneyAuc(d, same),
+                io.contrastream.loss.eval.RocAuc.ofDissimilarity(d, same),
                 correct / (double) TEST_PAIRS,
                 probeAuc,
                 RunMeasurement.embeddingNearestNeighbour(model, train, test));

@@ -7,6 +7,7 @@ import io.contrastream.job.JobSettings;
 import io.contrastream.job.export.ModelFile;
 import io.contrastream.job.io.file.ModelFilesSink;
 import io.contrastream.loss.data.LabelledRows;
+import io.contrastream.loss.eval.RocAuc;
 import io.contrastream.schema.AlertKind;
 import io.contrastream.schema.ChangeAlert;
 import io.contrastream.schema.DeadLetter;
@@ -289,45 +290,16 @@ class ReplayITCase {
                     .as("distance of test pair %d", i + 1)
                     .isCloseTo(direct[i], within(1e-9));
         }
-        double auc = mannWhitneyAuc(replayed, same);
+        double auc = RocAuc.ofDissimilarity(replayed, same);
         double accuracy = accuracyAtMarginHalf(replayed, same);
         System.out.printf(
                 "replay, digits seed %d: pair ROC-AUC %.4f, accuracy at margin/2 %.4f%n",
                 seed, auc, accuracy);
-        assertThat(auc).isCloseTo(mannWhitneyAuc(direct, same), within(1e-9));
+        assertThat(auc).isCloseTo(RocAuc.ofDissimilarity(direct, same), within(1e-9));
         assertThat(auc).isBetween(0.9629 - 0.004, 0.9629 + 0.004);
         // Seed 1 of ReferenceProtocolTest: 0.9631 and 0.8983.
         assertThat(auc).isCloseTo(0.9631, within(1e-4));
         assertThat(accuracy).isCloseTo(0.8983, within(1e-4));
-    }
-
-    /**
-     * Pair ROC-AUC scoring each pair by -distance, SAME the positive class: the Mann-Whitney U of
-     * the DIFFERENT pairs' distance ranks (ties share their mean rank), over the number of (SAME,
-     * DIFFERENT) pairs.
-     */
-    static double mannWhitneyAuc(double[] distance, boolean[] same) {
-        int n = distance.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Double.compare(distance[a], distance[b]));
-        double rankSumDifferent = 0;
-        long different = 0;
-        for (int i = 0; i < n; ) {
-            int j = i;
-            while (j + 1 < n && distance[order[j + 1]] == distance[order[i]]) j++;
-            double meanRank = (i + 1 + j + 1) / 2.0;
-            for (int k = i; k <= j; k++) {
-                if (!same[order[k]]) {
-                    rankSumDifferent += meanRank;
-                    different++;
-                }
-            }
-            i = j + 1;
-        }
-        long positives = n - different;
-        double u = rankSumDifferent - different * (different + 1) / 2.0;
-        return u / ((double) positives * different);
     }
 
     private static double accuracyAtMarginHalf(double[] distance, boolean[] same) {
@@ -336,28 +308,6 @@ class ReplayITCase {
             if ((distance[i] < 1.0) == same[i]) correct++;
         }
         return correct / (double) distance.length;
-    }
-
-    @Test
-    void theAucHelperAgreesWithCountingPairs() {
-        Random random = new Random(3);
-        double[] d = new double[300];
-        boolean[] same = new boolean[d.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = random.nextInt(40) / 10.0; // many ties
-            same[i] = random.nextDouble() < 0.4 + (d[i] < 2 ? 0.3 : 0);
-        }
-        double wins = 0;
-        long pairs = 0;
-        for (int p = 0; p < d.length; p++) {
-            if (!same[p]) continue;
-            for (int q = 0; q < d.length; q++) {
-                if (same[q]) continue;
-                pairs++;
-                wins += d[p] < d[q] ? 1 : d[p] == d[q] ? 0.5 : 0;
-            }
-        }
-        assertThat(mannWhitneyAuc(d, same)).isCloseTo(wins / pairs, within(1e-12));
     }
 
     /** Writes the small file; returns the number of valid pairs per model. */
