@@ -28,10 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code fma}: {@value #FMA_CHAINS} independent chains of 16-lane float FMAs, {@value
  *       #FMA_STEPS} steps each: {@code 2 * 16 * chains * steps} flops per op.
- *   <li>{@code roundedSum}: the plain form's matrix-vector arithmetic (each float product rounded,
- *       then summed in double: an 8-lane float multiply, a widening to 8 doubles and a double add
- *       per 8 elements), over {@value #SUM_ELEMENTS} L1-resident elements, 4 rows at once: {@code 2
- *       * elements} flops per op.
+ *   <li>{@code fmaDot}: the fused linear kernel's matrix-vector arithmetic (sixteen-lane float
+ *       fused multiply-adds), over {@value #SUM_ELEMENTS} L1-resident elements, 4 rows at once:
+ *       {@code 2 * elements} flops per op.
  *   <li>{@code exactDot}: the plain form's encoder dot products (floats widened to double, double
  *       FMA, 4 lanes), same shape and count.
  *   <li>{@code read}: sums {@code size} bytes of floats (16-lane adds, 4 accumulators).
@@ -56,8 +55,6 @@ public class PeakBenchmark {
     static final int SUM_ELEMENTS = 4 * 1024;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-    private static final jdk.incubator.vector.VectorSpecies<Double> D8 =
-            jdk.incubator.vector.DoubleVector.SPECIES_512;
     private static final jdk.incubator.vector.VectorSpecies<Double> D4 =
             jdk.incubator.vector.DoubleVector.SPECIES_256;
     private final float[] rows = new float[SUM_ELEMENTS];
@@ -95,22 +92,18 @@ public class PeakBenchmark {
     }
 
     @Benchmark
-    public double roundedSum() {
+    public double fmaDot() {
         int n = column.length;
-        jdk.incubator.vector.DoubleVector a0 = jdk.incubator.vector.DoubleVector.zero(D8);
-        jdk.incubator.vector.DoubleVector a1 = a0;
-        jdk.incubator.vector.DoubleVector a2 = a0;
-        jdk.incubator.vector.DoubleVector a3 = a0;
-        for (int i = 0; i < n; i += 8) {
-            FloatVector x = FloatVector.fromArray(F8, column, i);
-            FloatVector p0 = FloatVector.fromArray(F8, rows, i).mul(x);
-            FloatVector p1 = FloatVector.fromArray(F8, rows, n + i).mul(x);
-            FloatVector p2 = FloatVector.fromArray(F8, rows, 2 * n + i).mul(x);
-            FloatVector p3 = FloatVector.fromArray(F8, rows, 3 * n + i).mul(x);
-            a0 = a0.add((jdk.incubator.vector.DoubleVector) p0.convertShape(F2D, D8, 0));
-            a1 = a1.add((jdk.incubator.vector.DoubleVector) p1.convertShape(F2D, D8, 0));
-            a2 = a2.add((jdk.incubator.vector.DoubleVector) p2.convertShape(F2D, D8, 0));
-            a3 = a3.add((jdk.incubator.vector.DoubleVector) p3.convertShape(F2D, D8, 0));
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int i = 0; i < n; i += 16) {
+            FloatVector x = FloatVector.fromArray(F, column, i);
+            a0 = FloatVector.fromArray(F, rows, i).fma(x, a0);
+            a1 = FloatVector.fromArray(F, rows, n + i).fma(x, a1);
+            a2 = FloatVector.fromArray(F, rows, 2 * n + i).fma(x, a2);
+            a3 = FloatVector.fromArray(F, rows, 3 * n + i).fma(x, a3);
         }
         return a0.add(a1).add(a2).add(a3).lane(0);
     }

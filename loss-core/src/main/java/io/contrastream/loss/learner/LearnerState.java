@@ -60,8 +60,19 @@ public final class LearnerState {
 
     private LearnerState() {}
 
-    /** Writes the whole learner. */
+    /**
+     * Writes the whole learner, as it stands (a lazily applied update is written to its parameters
+     * first, see {@link OnlineLearner#settle}). Holds the learner's lock while it writes, so two
+     * threads may serialise the same learner at once as long as neither changes it.
+     */
     public static void write(OnlineLearner learner, DataOutput out) throws IOException {
+        synchronized (learner) {
+            learner.settle();
+            writeSettled(learner, out);
+        }
+    }
+
+    private static void writeSettled(OnlineLearner learner, DataOutput out) throws IOException {
         out.writeInt(MAGIC);
         out.writeShort(VERSION);
         writeConfig(learner.config(), learner.inputDim(), out);

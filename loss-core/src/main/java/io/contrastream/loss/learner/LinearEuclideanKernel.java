@@ -14,6 +14,18 @@ import io.contrastream.loss.simd.VectorKernels;
  * the same quantities; the two differ only in float rounding: here {@code delta} is rounded to
  * float once, and {@code e} is not formed as the difference of two rounded embeddings.
  *
+ * <p>Arithmetic: {@code e_o} is a float dot product with fused multiply-adds in sixteen lanes
+ * ({@link #fmaDot}), and SGD's rank-1 update is {@code W[o][i] = fma(a_o, delta_i, W[o][i])}, each
+ * weight rounded once.
+ *
+ * <p><b>The update is applied lazily.</b> {@link #deferSgd} records the rank-1 update (the
+ * coefficients {@code a_o} and this pair's {@code delta}) instead of writing {@code W}; the next
+ * {@link #distance} applies it in the same pass over {@code W} that computes the next {@code e}
+ * (one read and one write of {@code W} per pair instead of two reads and a write: the difference
+ * between cache-bound and not for a 784 x 128 model). The weights that result, and every {@code e},
+ * are bit for bit those of applying each update at once ({@link #applySgd}). Anyone who reads
+ * {@code W} other than through {@link #distance} must first call {@link #flush}.
+ *
  * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe.
  *
  * <p>With {@link VectorKernels} available (the JVM started with {@code --add-modules
@@ -29,11 +41,28 @@ final class LinearEuclideanKernel {
     /** The vector kernels, or null for the plain loops. */
     private final VectorKernels vector;
 
-    /** {@code x1 - x2}, rounded to float. */
-    final float[] delta;
+    /** {@code x1 - x2}, rounded to float (swapped with {@link #pendingDelta} by a deferral). */
+    float[] delta;
 
-    /** {@code e = W delta}, each component rounded to float once. */
+    /** {@code e = W delta}, each component a {@link #fmaDot}. */
     final float[] diff;
+
+    /** The {@code delta} of the pending update. */
+    private float[] pendingDelta;
+
+    /**
+     * The pending update's row coefficients: {@code W[o][i] = fma(a_o, pendingDelta_i, W[o][i])}.
+     */
+    private final float[] pendingRow;
+
+    /** Whether an update is recorded and not yet written to {@code W}. */
+    private boolean pending;
+
+    /** The sixteen accumulators of the plain {@link #fmaDot}. */
+    private final float[] lanes = new float[LANES];
+
+    /** The accumulators of {@link #fmaDot}. */
+    static final int LANES = 16;
 
     /**
      * Scratch for one row of {@code W}. C2 (JDK 17) vectorises {@code y[i] += a * x[i]} but not
@@ -43,9 +72,6 @@ final class LinearEuclideanKernel {
      * index its arrays alike; measured here, about 4x faster per element at 784 inputs.
      */
     private final float[] row;
-
-    /** Scratch for the products of one dot product. */
-    private final float[] products;
 
     /** {@code ||delta||} and {@code max |delta_i|} of the last {@link #prepare}. */
     double deltaNorm;
@@ -70,7 +96,8 @@ final class LinearEuclideanKernel {
         this.delta = new float[inputDim];
         this.diff = new float[outputDim];
         this.row = new float[inputDim];
-        this.products = new float[inputDim];
+        this.pendingDelta = new float[inputDim];
+        this.pendingRow = new float[outputDim];
     }
 
     /**
@@ -122,32 +149,32 @@ final class LinearEuclideanKernel {
     }
 
     /**
-     * Computes {@code e = W delta} from the weights at the start of {@code w} (row-major, {@code
-     * [out][in]}) and returns {@code d = sqrt(||e||^2 + eps)}. Each product is rounded to float (a
-     * vectorised loop) and the products are summed in double, as the general path's forward sums.
+     * Applies the pending update, if any, then computes {@code e = W delta} from the weights at the
+     * start of {@code w} (row-major, {@code [out][in]}) and returns {@code d = sqrt(||e||^2 +
+     * eps)}. Each {@code e_o} is {@link #fmaDot} of its row and {@code delta}; {@code ||e||^2} is
+     * summed in double.
      */
     double distance(float[] w) {
         int in = inputDim;
-        float[] r = row;
-        float[] p = products;
-        float[] d = delta;
+        if (vector != null) {
+            if (pending) {
+                vector.rank1ThenMatVec(w, outputDim, in, pendingRow, pendingDelta, delta, diff);
+            } else {
+                vector.fmaMatVec(w, outputDim, delta, in, diff);
+            }
+        } else {
+            if (pending) {
+                rank1(w);
+            }
+            for (int o = 0; o < outputDim; o++) {
+                diff[o] = fmaDot(w, o * in, delta, in, lanes);
+            }
+        }
+        pending = false;
         double sum = 0;
         float max = 0;
-        if (vector != null) {
-            vector.roundedMatVec(w, outputDim, d, in, diff);
-        }
         for (int o = 0; o < outputDim; o++) {
-            float e;
-            if (vector != null) {
-                e = diff[o];
-            } else {
-                System.arraycopy(w, o * in, r, 0, in);
-                for (int i = 0; i < in; i++) {
-                    p[i] = r[i] * d[i];
-                }
-                e = (float) sum(p, in);
-            }
-            diff[o] = e;
+            float e = diff[o];
             sum += (double) e * e;
             max = Math.max(max, Math.abs(e));
         }
@@ -157,24 +184,61 @@ final class LinearEuclideanKernel {
     }
 
     /**
-     * Plain SGD on the weights, one pass and no gradient buffer: {@code W[o][i] -= a_o delta_i}
-     * with {@code a_o = (float) (k e_o)}, {@code k = learningRate * c} (already scaled by
-     * clipping). The bias is left as it is: its gradient is exactly 0.
+     * Records plain SGD on the weights for the next {@link #distance} or {@link #flush}: {@code
+     * W[o][i] = fma(a_o, delta_i, W[o][i])} with {@code a_o = (float) -(k e_o)}, {@code k =
+     * learningRate * c} (already scaled by clipping), from the {@code e} and {@code delta} of the
+     * last {@link #distance}. The bias is left as it is: its gradient is exactly 0.
+     *
+     * @throws IllegalStateException if an update is already pending (its pair was not scored)
      */
-    void applySgd(float[] w, double k) {
-        int in = inputDim;
+    void deferSgd(double k) {
+        if (pending) {
+            throw new IllegalStateException("an update is already pending");
+        }
+        for (int o = 0; o < outputDim; o++) {
+            pendingRow[o] = (float) -(k * diff[o]);
+        }
         float[] d = delta;
+        delta = pendingDelta;
+        pendingDelta = d;
+        pending = true;
+    }
+
+    /** Plain SGD applied at once: {@link #deferSgd} then {@link #flush}. */
+    void applySgd(float[] w, double k) {
+        deferSgd(k);
+        flush(w);
+    }
+
+    /** Writes the pending update, if any, to {@code w}; afterwards {@code w} is current. */
+    void flush(float[] w) {
+        if (!pending) {
+            return;
+        }
+        if (vector != null) {
+            vector.rank1(w, outputDim, inputDim, pendingRow, pendingDelta);
+        } else {
+            rank1(w);
+        }
+        pending = false;
+    }
+
+    /** Whether an update waits for the next {@link #distance} or {@link #flush}. */
+    boolean pending() {
+        return pending;
+    }
+
+    /** The plain loop of the pending rank-1 update. */
+    private void rank1(float[] w) {
+        int in = inputDim;
+        float[] u = pendingDelta;
         float[] r = row;
         for (int o = 0; o < outputDim; o++) {
-            float a = -(float) (k * diff[o]);
+            float a = pendingRow[o];
             int offset = o * in;
-            if (vector != null) {
-                vector.axpy(a, d, 0, w, offset, in);
-                continue;
-            }
             System.arraycopy(w, offset, r, 0, in);
             for (int i = 0; i < in; i++) {
-                r[i] += a * d[i];
+                r[i] = Math.fma(a, u[i], r[i]);
             }
             System.arraycopy(r, 0, w, offset, in);
         }
@@ -205,31 +269,31 @@ final class LinearEuclideanKernel {
         }
     }
 
-    /** {@code values[0 .. n)} summed in double, with eight independent accumulators. */
-    static double sum(float[] values, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double s4 = 0;
-        double s5 = 0;
-        double s6 = 0;
-        double s7 = 0;
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            s0 += values[i];
-            s1 += values[i + 1];
-            s2 += values[i + 2];
-            s3 += values[i + 3];
-            s4 += values[i + 4];
-            s5 += values[i + 5];
-            s6 += values[i + 6];
-            s7 += values[i + 7];
+    /**
+     * The plain loop of {@link VectorKernels#fmaDot}, the reference: sixteen float accumulators fed
+     * in element order with fused multiply-adds, added as a tree ({@code s_k += s_(k+h)}, {@code h
+     * = 8, 4, 2, 1}), plus a tail of {@code n % 16} elements summed separately.
+     *
+     * @param lanes scratch of {@link #LANES} floats
+     */
+    static float fmaDot(float[] w, int offset, float[] x, int n, float[] lanes) {
+        java.util.Arrays.fill(lanes, 0f);
+        int bound = n - n % LANES;
+        for (int i = 0; i < bound; i += LANES) {
+            for (int k = 0; k < LANES; k++) {
+                lanes[k] = Math.fma(w[offset + i + k], x[i + k], lanes[k]);
+            }
         }
-        for (; i < n; i++) {
-            s0 += values[i];
+        for (int h = LANES / 2; h > 0; h /= 2) {
+            for (int k = 0; k < h; k++) {
+                lanes[k] += lanes[k + h];
+            }
         }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        float t = 0f;
+        for (int i = bound; i < n; i++) {
+            t = Math.fma(w[offset + i], x[i], t);
+        }
+        return lanes[0] + t;
     }
 
     /** The largest magnitude in {@code values} (NaN if one is NaN). */

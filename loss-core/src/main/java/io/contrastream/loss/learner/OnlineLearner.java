@@ -54,9 +54,11 @@ import java.util.Arrays;
  * <p>A linear encoder (not normalised) under the Euclidean loss takes a fused path ({@link
  * LinearEuclideanKernel}): one matrix-vector product on {@code x1 - x2} instead of two forwards and
  * two backwards, and under plain SGD without weight decay a rank-1 update of {@code W} in one pass
- * with no gradient buffer and no backup copy when a bound shows the step cannot overflow. Its
- * results equal the general path's up to float rounding. Because the bias cancels, the fused path
- * scores a pair whose separate embeddings would overflow float but whose difference does not.
+ * with no gradient buffer and no backup copy when a bound shows the step cannot overflow; that
+ * update is written lazily, in the same pass over {@code W} as the next pair's product (every other
+ * reader of the parameters settles it first, with the same bits). Its results equal the general
+ * path's up to float rounding. Because the bias cancels, the fused path scores a pair whose
+ * separate embeddings would overflow float but whose difference does not.
  */
 public final class OnlineLearner {
 
@@ -361,12 +363,27 @@ public final class OnlineLearner {
 
     /** The Euclidean norm of the parameters (0 for an encoder without parameters). */
     public double parameterNorm() {
+        settle();
         return norm(params);
     }
 
     /** A copy of the parameters, in the encoder's layout. */
     public float[] parametersCopy() {
+        settle();
         return params.clone();
+    }
+
+    /**
+     * Writes a pending SGD update of the fused linear path ({@link LinearEuclideanKernel}) to
+     * {@link #params}; afterwards the array holds the model as it stands. Every reader of the
+     * parameters other than the next pair calls it first. Synchronised so that two threads
+     * serialising the same learner (Flink's heap backend copies a model on the task thread while an
+     * asynchronous snapshot writes it) cannot both apply the update.
+     */
+    synchronized void settle() {
+        if (fused != null) {
+            fused.flush(params);
+        }
     }
 
     /**
@@ -376,6 +393,7 @@ public final class OnlineLearner {
      */
     public void embed(float[] x, float[] out) {
         FeatureCheck.require("item", x, inputDim);
+        settle();
         encoder.forward(params, standardLeft(x), left);
         System.arraycopy(left.output(), 0, out, 0, out.length);
     }
@@ -483,6 +501,7 @@ public final class OnlineLearner {
         if (pairFused) {
             value = fused.distance(params);
         } else {
+            settle();
             encoder.forward(params, x1, left);
             encoder.forward(params, x2, right);
             value = distance.value(left.output(), right.output());
@@ -575,8 +594,9 @@ public final class OnlineLearner {
             bounds.params = LinearEuclideanKernel.maxAbs(params);
         }
         if (bounds.params + step < SAFE_MAGNITUDE) {
-            fused.applySgd(params, k);
-            // Each of the three float roundings on the way adds at most a relative 2^-24.
+            // Proven finite: recorded now, written in the next pair's pass over W (or by settle).
+            fused.deferSgd(k);
+            // Each of the two float roundings on the way adds at most a relative 2^-24.
             bounds.params = (bounds.params + step) * (1 + 1e-6);
             return UpdateOutcome.APPLIED;
         }

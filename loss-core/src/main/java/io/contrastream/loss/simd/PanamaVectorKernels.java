@@ -3,6 +3,7 @@ package io.contrastream.loss.simd;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,95 +11,101 @@ import jdk.incubator.vector.VectorSpecies;
  * name only when the module is present (see {@link VectorKernelsHolder}); never referenced
  * directly, so the rest of loss-core links without the module.
  *
- * <p>Element-wise kernels use the preferred float species (16 lanes with AVX-512). The two
- * reductions keep the plain loop's accumulators as lanes: eight double lanes for {@link
- * #roundedProductSum}, four for {@link #exactDot}, each lane adding its elements in the plain
- * loop's order, and the lanes combined in the plain loop's order at the end; that is what makes
- * them bit-identical rather than merely close.
+ * <p>Element-wise kernels use the preferred float species (16 lanes with AVX-512). The reductions
+ * keep the plain loop's accumulators as lanes: sixteen float lanes for {@link #fmaDot} (one 512-bit
+ * register, or two 256-bit halves), four double lanes for {@link #exactDot}, each lane adding its
+ * elements in the plain loop's order, and the lanes combined in the plain loop's order at the end
+ * (a fixed tree of lane swaps, never {@code reduceLanes}, whose order is unspecified); that is what
+ * makes them bit-identical rather than merely close.
  */
 final class PanamaVectorKernels implements VectorKernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
 
-    /** Whether eight double lanes fit one register (AVX-512); else two four-lane halves. */
-    private static final boolean WIDE_DOUBLES = DoubleVector.SPECIES_PREFERRED.length() >= 8;
+    /**
+     * Whether the sixteen float lanes of {@link #fmaDot} are one register (AVX-512); else two
+     * eight-lane halves, with the same results.
+     */
+    private final boolean wide;
 
-    private PanamaVectorKernels() {}
+    private PanamaVectorKernels(boolean wide) {
+        this.wide = wide;
+    }
 
     /** The kernels, or null when the CPU's vectors are narrower than 256 bits. */
     public static VectorKernels createIfUseful() {
-        return F.vectorBitSize() >= 256 ? new PanamaVectorKernels() : null;
+        return F.vectorBitSize() >= 256 ? new PanamaVectorKernels(F.length() >= 16) : null;
+    }
+
+    /** The kernels with sixteen-lane sums on two eight-lane halves (for tests on AVX-512). */
+    static VectorKernels narrow() {
+        return new PanamaVectorKernels(false);
     }
 
     @Override
-    public double roundedProductSum(float[] w, int wOffset, float[] x, int n) {
-        int bound = n - (n & 7);
+    public float fmaDot(float[] w, int wOffset, float[] x, int n) {
+        int bound = n - (n & 15);
         int i = 0;
-        double s0;
-        double s1;
-        double s2;
-        double s3;
-        double s4;
-        double s5;
-        double s6;
-        double s7;
-        if (WIDE_DOUBLES) {
-            DoubleVector acc = DoubleVector.zero(D8);
-            for (; i < bound; i += 8) {
-                FloatVector p =
-                        FloatVector.fromArray(F8, w, wOffset + i)
-                                .mul(FloatVector.fromArray(F8, x, i));
-                acc = acc.add((DoubleVector) p.convertShape(VectorOperators.F2D, D8, 0));
+        float s;
+        if (wide) {
+            FloatVector acc = FloatVector.zero(F16);
+            for (; i < bound; i += 16) {
+                acc =
+                        FloatVector.fromArray(F16, w, wOffset + i)
+                                .fma(FloatVector.fromArray(F16, x, i), acc);
             }
-            s0 = acc.lane(0);
-            s1 = acc.lane(1);
-            s2 = acc.lane(2);
-            s3 = acc.lane(3);
-            s4 = acc.lane(4);
-            s5 = acc.lane(5);
-            s6 = acc.lane(6);
-            s7 = acc.lane(7);
+            acc = acc.add(acc.rearrange(SWAP_EIGHT));
+            acc = acc.add(acc.rearrange(SWAP_FOUR_16));
+            acc = acc.add(acc.rearrange(SWAP_TWO_16));
+            acc = acc.add(acc.rearrange(SWAP_ONE_16));
+            s = acc.lane(0);
         } else {
-            DoubleVector low = DoubleVector.zero(D4);
-            DoubleVector high = DoubleVector.zero(D4);
-            for (; i < bound; i += 8) {
-                FloatVector p =
+            FloatVector low = FloatVector.zero(F8);
+            FloatVector high = low;
+            for (; i < bound; i += 16) {
+                low =
                         FloatVector.fromArray(F8, w, wOffset + i)
-                                .mul(FloatVector.fromArray(F8, x, i));
-                low = low.add((DoubleVector) p.convertShape(VectorOperators.F2D, D4, 0));
-                high = high.add((DoubleVector) p.convertShape(VectorOperators.F2D, D4, 1));
+                                .fma(FloatVector.fromArray(F8, x, i), low);
+                high =
+                        FloatVector.fromArray(F8, w, wOffset + i + 8)
+                                .fma(FloatVector.fromArray(F8, x, i + 8), high);
             }
-            s0 = low.lane(0);
-            s1 = low.lane(1);
-            s2 = low.lane(2);
-            s3 = low.lane(3);
-            s4 = high.lane(0);
-            s5 = high.lane(1);
-            s6 = high.lane(2);
-            s7 = high.lane(3);
+            FloatVector acc = low.add(high);
+            acc = acc.add(acc.rearrange(SWAP_FOUR_8));
+            acc = acc.add(acc.rearrange(SWAP_TWO_8));
+            acc = acc.add(acc.rearrange(SWAP_ONE_8));
+            s = acc.lane(0);
         }
+        float t = 0f;
         for (; i < n; i++) {
-            s0 += w[wOffset + i] * x[i];
+            t = Math.fma(w[wOffset + i], x[i], t);
         }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        return s + t;
     }
 
-    /** Lane swaps that add neighbours, then neighbouring pairs, in the plain loop's order. */
-    private static final jdk.incubator.vector.VectorShuffle<Double> SWAP_ONE =
-            jdk.incubator.vector.VectorShuffle.fromValues(D8, 1, 0, 3, 2, 5, 4, 7, 6);
+    /** Lane swaps for the sixteen-lane tree: lane k with k ^ 8, k ^ 4, k ^ 2, k ^ 1. */
+    private static final VectorShuffle<Float> SWAP_EIGHT = swap(F16, 8);
 
-    private static final jdk.incubator.vector.VectorShuffle<Double> SWAP_TWO =
-            jdk.incubator.vector.VectorShuffle.fromValues(D8, 2, 3, 0, 1, 6, 7, 4, 5);
+    private static final VectorShuffle<Float> SWAP_FOUR_16 = swap(F16, 4);
+    private static final VectorShuffle<Float> SWAP_TWO_16 = swap(F16, 2);
+    private static final VectorShuffle<Float> SWAP_ONE_16 = swap(F16, 1);
+    private static final VectorShuffle<Float> SWAP_FOUR_8 = swap(F8, 4);
+    private static final VectorShuffle<Float> SWAP_TWO_8 = swap(F8, 2);
+    private static final VectorShuffle<Float> SWAP_ONE_8 = swap(F8, 1);
+
+    private static VectorShuffle<Float> swap(VectorSpecies<Float> species, int bit) {
+        return VectorShuffle.fromOp(species, k -> k ^ bit);
+    }
 
     @Override
-    public void roundedMatVec(float[] w, int rows, float[] x, int n, float[] out) {
-        if (!WIDE_DOUBLES || (n & 7) != 0) {
+    public void fmaMatVec(float[] w, int rows, float[] x, int n, float[] out) {
+        if (!wide || (n & 15) != 0) {
             for (int o = 0; o < rows; o++) {
-                out[o] = (float) roundedProductSum(w, o * n, x, n);
+                out[o] = fmaDot(w, o * n, x, n);
             }
             return;
         }
@@ -108,40 +115,130 @@ final class PanamaVectorKernels implements VectorKernels {
             int r1 = r0 + n;
             int r2 = r1 + n;
             int r3 = r2 + n;
-            DoubleVector a0 = DoubleVector.zero(D8);
-            DoubleVector a1 = a0;
-            DoubleVector a2 = a0;
-            DoubleVector a3 = a0;
-            for (int i = 0; i < n; i += 8) {
-                FloatVector xv = FloatVector.fromArray(F8, x, i);
-                FloatVector p0 = FloatVector.fromArray(F8, w, r0 + i).mul(xv);
-                FloatVector p1 = FloatVector.fromArray(F8, w, r1 + i).mul(xv);
-                FloatVector p2 = FloatVector.fromArray(F8, w, r2 + i).mul(xv);
-                FloatVector p3 = FloatVector.fromArray(F8, w, r3 + i).mul(xv);
-                a0 = a0.add((DoubleVector) p0.convertShape(VectorOperators.F2D, D8, 0));
-                a1 = a1.add((DoubleVector) p1.convertShape(VectorOperators.F2D, D8, 0));
-                a2 = a2.add((DoubleVector) p2.convertShape(VectorOperators.F2D, D8, 0));
-                a3 = a3.add((DoubleVector) p3.convertShape(VectorOperators.F2D, D8, 0));
+            FloatVector a0 = FloatVector.zero(F16);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int i = 0; i < n; i += 16) {
+                FloatVector xv = FloatVector.fromArray(F16, x, i);
+                a0 = FloatVector.fromArray(F16, w, r0 + i).fma(xv, a0);
+                a1 = FloatVector.fromArray(F16, w, r1 + i).fma(xv, a1);
+                a2 = FloatVector.fromArray(F16, w, r2 + i).fma(xv, a2);
+                a3 = FloatVector.fromArray(F16, w, r3 + i).fma(xv, a3);
             }
-            // ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of each accumulator's lanes:
-            // s0 + s1 and s1 + s0 are the same double, so each step adds a lane-swapped copy.
-            // Written out rather than in a helper: a vector passed to a method C2 does not
-            // inline is boxed, and this must allocate nothing.
-            a0 = a0.add(a0.rearrange(SWAP_ONE));
-            a1 = a1.add(a1.rearrange(SWAP_ONE));
-            a2 = a2.add(a2.rearrange(SWAP_ONE));
-            a3 = a3.add(a3.rearrange(SWAP_ONE));
-            a0 = a0.add(a0.rearrange(SWAP_TWO));
-            a1 = a1.add(a1.rearrange(SWAP_TWO));
-            a2 = a2.add(a2.rearrange(SWAP_TWO));
-            a3 = a3.add(a3.rearrange(SWAP_TWO));
-            out[o] = (float) (a0.lane(0) + a0.lane(4));
-            out[o + 1] = (float) (a1.lane(0) + a1.lane(4));
-            out[o + 2] = (float) (a2.lane(0) + a2.lane(4));
-            out[o + 3] = (float) (a3.lane(0) + a3.lane(4));
+            // The tree of fmaDot, written out: a vector passed to a method C2 does not inline is
+            // boxed, and this must allocate nothing.
+            a0 = a0.add(a0.rearrange(SWAP_EIGHT));
+            a1 = a1.add(a1.rearrange(SWAP_EIGHT));
+            a2 = a2.add(a2.rearrange(SWAP_EIGHT));
+            a3 = a3.add(a3.rearrange(SWAP_EIGHT));
+            a0 = a0.add(a0.rearrange(SWAP_FOUR_16));
+            a1 = a1.add(a1.rearrange(SWAP_FOUR_16));
+            a2 = a2.add(a2.rearrange(SWAP_FOUR_16));
+            a3 = a3.add(a3.rearrange(SWAP_FOUR_16));
+            a0 = a0.add(a0.rearrange(SWAP_TWO_16));
+            a1 = a1.add(a1.rearrange(SWAP_TWO_16));
+            a2 = a2.add(a2.rearrange(SWAP_TWO_16));
+            a3 = a3.add(a3.rearrange(SWAP_TWO_16));
+            a0 = a0.add(a0.rearrange(SWAP_ONE_16));
+            a1 = a1.add(a1.rearrange(SWAP_ONE_16));
+            a2 = a2.add(a2.rearrange(SWAP_ONE_16));
+            a3 = a3.add(a3.rearrange(SWAP_ONE_16));
+            // No tail: fmaDot's s_0 + t with t = +0 (which also turns a -0 sum into +0).
+            out[o] = a0.lane(0) + 0f;
+            out[o + 1] = a1.lane(0) + 0f;
+            out[o + 2] = a2.lane(0) + 0f;
+            out[o + 3] = a3.lane(0) + 0f;
         }
         for (; o < rows; o++) {
-            out[o] = (float) roundedProductSum(w, o * n, x, n);
+            out[o] = fmaDot(w, o * n, x, n);
+        }
+    }
+
+    @Override
+    public void rank1ThenMatVec(
+            float[] w, int rows, int n, float[] a, float[] u, float[] x, float[] out) {
+        if (!wide || (n & 15) != 0) {
+            rank1(w, rows, n, a, u);
+            fmaMatVec(w, rows, x, n, out);
+            return;
+        }
+        int o = 0;
+        for (; o + 3 < rows; o += 4) {
+            int r0 = o * n;
+            int r1 = r0 + n;
+            int r2 = r1 + n;
+            int r3 = r2 + n;
+            FloatVector b0 = FloatVector.broadcast(F16, a[o]);
+            FloatVector b1 = FloatVector.broadcast(F16, a[o + 1]);
+            FloatVector b2 = FloatVector.broadcast(F16, a[o + 2]);
+            FloatVector b3 = FloatVector.broadcast(F16, a[o + 3]);
+            FloatVector a0 = FloatVector.zero(F16);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int i = 0; i < n; i += 16) {
+                FloatVector uv = FloatVector.fromArray(F16, u, i);
+                FloatVector xv = FloatVector.fromArray(F16, x, i);
+                // fma(a, u, w): the exact product a u plus w, rounded once, as Math.fma.
+                FloatVector w0 = b0.fma(uv, FloatVector.fromArray(F16, w, r0 + i));
+                FloatVector w1 = b1.fma(uv, FloatVector.fromArray(F16, w, r1 + i));
+                FloatVector w2 = b2.fma(uv, FloatVector.fromArray(F16, w, r2 + i));
+                FloatVector w3 = b3.fma(uv, FloatVector.fromArray(F16, w, r3 + i));
+                w0.intoArray(w, r0 + i);
+                w1.intoArray(w, r1 + i);
+                w2.intoArray(w, r2 + i);
+                w3.intoArray(w, r3 + i);
+                a0 = w0.fma(xv, a0);
+                a1 = w1.fma(xv, a1);
+                a2 = w2.fma(xv, a2);
+                a3 = w3.fma(xv, a3);
+            }
+            a0 = a0.add(a0.rearrange(SWAP_EIGHT));
+            a1 = a1.add(a1.rearrange(SWAP_EIGHT));
+            a2 = a2.add(a2.rearrange(SWAP_EIGHT));
+            a3 = a3.add(a3.rearrange(SWAP_EIGHT));
+            a0 = a0.add(a0.rearrange(SWAP_FOUR_16));
+            a1 = a1.add(a1.rearrange(SWAP_FOUR_16));
+            a2 = a2.add(a2.rearrange(SWAP_FOUR_16));
+            a3 = a3.add(a3.rearrange(SWAP_FOUR_16));
+            a0 = a0.add(a0.rearrange(SWAP_TWO_16));
+            a1 = a1.add(a1.rearrange(SWAP_TWO_16));
+            a2 = a2.add(a2.rearrange(SWAP_TWO_16));
+            a3 = a3.add(a3.rearrange(SWAP_TWO_16));
+            a0 = a0.add(a0.rearrange(SWAP_ONE_16));
+            a1 = a1.add(a1.rearrange(SWAP_ONE_16));
+            a2 = a2.add(a2.rearrange(SWAP_ONE_16));
+            a3 = a3.add(a3.rearrange(SWAP_ONE_16));
+            out[o] = a0.lane(0) + 0f;
+            out[o + 1] = a1.lane(0) + 0f;
+            out[o + 2] = a2.lane(0) + 0f;
+            out[o + 3] = a3.lane(0) + 0f;
+        }
+        for (; o < rows; o++) {
+            rank1Row(w, o * n, a[o], u, n);
+            out[o] = fmaDot(w, o * n, x, n);
+        }
+    }
+
+    @Override
+    public void rank1(float[] w, int rows, int n, float[] a, float[] u) {
+        for (int o = 0; o < rows; o++) {
+            rank1Row(w, o * n, a[o], u, n);
+        }
+    }
+
+    /** {@code w[off + i] = fma(a, u[i], w[off + i])} for {@code i < n}. */
+    private static void rank1Row(float[] w, int offset, float a, float[] u, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector av = FloatVector.broadcast(F, a);
+        for (; i < bound; i += F.length()) {
+            av.fma(FloatVector.fromArray(F, u, i), FloatVector.fromArray(F, w, offset + i))
+                    .intoArray(w, offset + i);
+        }
+        for (; i < n; i++) {
+            w[offset + i] = Math.fma(a, u[i], w[offset + i]);
         }
     }
 
@@ -365,6 +462,10 @@ final class PanamaVectorKernels implements VectorKernels {
 
     @Override
     public String toString() {
-        return "vector (jdk.incubator.vector, " + F.vectorBitSize() + "-bit float lanes)";
+        return "vector (jdk.incubator.vector, "
+                + F.vectorBitSize()
+                + "-bit float lanes"
+                + (wide ? "" : ", sixteen-lane sums in 256-bit halves")
+                + ")";
     }
 }

@@ -36,20 +36,33 @@ public interface VectorKernels {
     }
 
     /**
-     * {@code sum_i (float) (w[off + i] * x[i])} over {@code i < n}: each product rounded to float,
-     * summed in double in eight accumulators {@code s_k} (elements {@code i = k mod 8} in order, a
-     * tail of fewer than eight added to {@code s0}), returned as {@code ((s0 + s1) + (s2 + s3)) +
-     * ((s4 + s5) + (s6 + s7))}. {@code n = 0} gives 0.
+     * A dot product in float with fused multiply-adds in sixteen lanes: over the first {@code n - n
+     * % 16} elements, element {@code i} goes to accumulator {@code s_(i mod 16)} in order, {@code
+     * s_k = fma(w[off + i], x[i], s_k)}; the lanes are then added as a tree, {@code s_k = s_k +
+     * s_(k+h)} for {@code k < h}, {@code h = 8, 4, 2, 1}; the last {@code n % 16} elements go in
+     * order to a separate {@code t = fma(w[off + i], x[i], t)}; the result is {@code s_0 + t}. Each
+     * product is exact inside its fused multiply-add, so every step rounds once. {@code n = 0}
+     * gives 0.
      */
-    double roundedProductSum(float[] w, int wOffset, float[] x, int n);
+    float fmaDot(float[] w, int wOffset, float[] x, int n);
 
     /**
-     * {@code out[o] = (float) roundedProductSum(w, o * n, x, n)} for {@code o < rows}: a
-     * matrix-vector product over {@code rows} consecutive rows of length {@code n}, each row's sum
-     * exactly as {@link #roundedProductSum}. Several rows run at once, sharing the loads of {@code
-     * x}.
+     * {@code out[o] = fmaDot(w, o * n, x, n)} for {@code o < rows}: a matrix-vector product over
+     * {@code rows} consecutive rows of length {@code n}. Several rows run at once, sharing the
+     * loads of {@code x}.
      */
-    void roundedMatVec(float[] w, int rows, float[] x, int n, float[] out);
+    void fmaMatVec(float[] w, int rows, float[] x, int n, float[] out);
+
+    /**
+     * The rank-1 update {@code w[o * n + i] = fma(a[o], u[i], w[o * n + i])} for {@code o < rows},
+     * {@code i < n}, then {@code out[o] = fmaDot(w, o * n, x, n)} on the updated rows: a pending
+     * update applied in the same pass over {@code w} as the next product, with the results of
+     * {@link #rank1} followed by {@link #fmaMatVec}.
+     */
+    void rank1ThenMatVec(float[] w, int rows, int n, float[] a, float[] u, float[] x, float[] out);
+
+    /** {@code w[o * n + i] = fma(a[o], u[i], w[o * n + i])} for {@code o < rows}, {@code i < n}. */
+    void rank1(float[] w, int rows, int n, float[] a, float[] u);
 
     /**
      * The largest {@code |x[i]|} over {@code i < n}, {@code 0} for {@code n = 0}: NaN if any value

@@ -1,6 +1,7 @@
 package io.contrastream.loss.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.contrastream.loss.simd.VectorKernels;
 import java.util.SplittableRandom;
@@ -47,10 +48,81 @@ class VectorFusedKernelTest {
             vector.writeGradient(gv, k);
             plain.writeGradient(gp, k);
             assertThat(gv).isEqualTo(gp);
-            vector.applySgd(wv, k);
-            plain.applySgd(wp, k);
+            // Two of three updates are deferred to the next distance, one is applied at once.
+            if (step % 3 == 0) {
+                vector.applySgd(wv, k);
+                plain.applySgd(wp, k);
+            } else {
+                vector.deferSgd(k);
+                plain.deferSgd(k);
+            }
+            assertThat(vector.pending()).isEqualTo(plain.pending());
             assertThat(wv).as(in + "->" + out + " weights after step " + step).isEqualTo(wp);
         }
+        vector.flush(wv);
+        plain.flush(wp);
+        assertThat(wv).as(in + "->" + out + " weights after the last flush").isEqualTo(wp);
+    }
+
+    /**
+     * A deferred update, applied in the next pair's pass over {@code W}, gives the same distances
+     * and weights, bit for bit, as the same update applied at once; on the vector kernels and on
+     * the plain loops.
+     */
+    private static void deferredEqualsImmediate(int in, int out, VectorKernels kernels) {
+        LinearEuclideanKernel lazy = new LinearEuclideanKernel(in, out, 1e-8, kernels);
+        LinearEuclideanKernel eager = new LinearEuclideanKernel(in, out, 1e-8, kernels);
+        SplittableRandom random = new SplittableRandom(in * 7L + out);
+        float[] wl = new float[out * in + out];
+        for (int i = 0; i < wl.length; i++) {
+            wl[i] = (float) (random.nextGaussian() / Math.sqrt(in));
+        }
+        float[] we = wl.clone();
+        float[] x1 = new float[in];
+        float[] x2 = new float[in];
+        for (int step = 0; step < 200; step++) {
+            for (int i = 0; i < in; i++) {
+                x1[i] = (float) random.nextGaussian();
+                x2[i] = (float) random.nextGaussian();
+            }
+            lazy.prepare(x1, x2);
+            eager.prepare(x1, x2);
+            double dl = lazy.distance(wl);
+            double de = eager.distance(we);
+            assertThat(Double.doubleToLongBits(dl))
+                    .as("distance at step " + step)
+                    .isEqualTo(Double.doubleToLongBits(de));
+            assertThat(lazy.diff).isEqualTo(eager.diff);
+            assertThat(wl).as("weights before the update of step " + step).isEqualTo(we);
+            double k = 1e-2 * random.nextGaussian();
+            lazy.deferSgd(k);
+            eager.applySgd(we, k);
+            assertThat(lazy.pending()).isTrue();
+            assertThat(eager.pending()).isFalse();
+        }
+        lazy.flush(wl);
+        assertThat(lazy.pending()).isFalse();
+        assertThat(wl).isEqualTo(we);
+    }
+
+    @Test
+    void aDeferredUpdateEqualsTheSameUpdateAppliedAtOnce() {
+        for (VectorKernels kernels : new VectorKernels[] {VectorKernels.best(), null}) {
+            deferredEqualsImmediate(64, 32, kernels);
+            deferredEqualsImmediate(784, 128, kernels);
+            deferredEqualsImmediate(37, 5, kernels);
+        }
+    }
+
+    @Test
+    void aSecondDeferralWithoutScoringIsRefused() {
+        LinearEuclideanKernel kernel = new LinearEuclideanKernel(4, 2, 1e-8, null);
+        kernel.prepare(new float[] {1, 2, 3, 4}, new float[4]);
+        kernel.distance(new float[10]);
+        kernel.deferSgd(0.1);
+        assertThatThrownBy(() -> kernel.deferSgd(0.1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already pending");
     }
 
     @Test

@@ -68,19 +68,24 @@ class PanamaVectorKernelsTest {
         }
     }
 
-    /** The plain loop of {@code LinearEuclideanKernel.distance}: eight double accumulators. */
-    private static double referenceRoundedSum(float[] w, int offset, float[] x, int n) {
-        double[] s = new double[8];
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            for (int k = 0; k < 8; k++) {
-                s[k] += w[offset + i + k] * x[i + k];
-            }
+    /**
+     * The specification of {@code fmaDot}, written out: sixteen fused-multiply-add lanes, the tree
+     * spelled as one expression, the tail apart.
+     */
+    private static float referenceFmaDot(float[] w, int offset, float[] x, int n) {
+        float[] s = new float[16];
+        int bound = n / 16 * 16;
+        for (int i = 0; i < bound; i++) {
+            s[i % 16] = Math.fma(w[offset + i], x[i], s[i % 16]);
         }
-        for (; i < n; i++) {
-            s[0] += w[offset + i] * x[i];
+        float t = 0f;
+        for (int i = bound; i < n; i++) {
+            t = Math.fma(w[offset + i], x[i], t);
         }
-        return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        float tree =
+                (((s[0] + s[8]) + (s[4] + s[12])) + ((s[2] + s[10]) + (s[6] + s[14])))
+                        + (((s[1] + s[9]) + (s[5] + s[13])) + ((s[3] + s[11]) + (s[7] + s[15])));
+        return tree + t;
     }
 
     /** The plain loop of {@code LinearEncoder.dot}: four double accumulators. */
@@ -98,8 +103,53 @@ class PanamaVectorKernelsTest {
         return (s[0] + s[1]) + (s[2] + s[3]);
     }
 
+    /** The vector kernels of this machine, and the same sums on two eight-lane halves. */
+    private static VectorKernels[] bothWidths() {
+        return new VectorKernels[] {vector, PanamaVectorKernels.narrow()};
+    }
+
     @Test
-    void roundedMatVecAndExactAffineEqualTheirRowLoops() {
+    void fmaMatVecAndRank1ThenMatVecEqualTheirRowLoops() {
+        SplittableRandom random = new SplittableRandom(6);
+        int[] rowCounts = {0, 1, 2, 3, 4, 5, 7, 8, 9, 32, 128};
+        int[] widths = {0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 24, 32, 63, 64, 65, 784};
+        for (VectorKernels kernels : bothWidths()) {
+            for (int rows : rowCounts) {
+                for (int n : widths) {
+                    String what = kernels + " " + rows + "x" + n;
+                    float[] w = vector(random, rows * n + 1);
+                    float[] x = vector(random, n);
+                    float[] u = vector(random, n);
+                    float[] a = vector(random, rows);
+                    float[] out = new float[rows + 1];
+                    float[] expected = new float[rows + 1];
+                    for (int o = 0; o < rows; o++) {
+                        expected[o] = referenceFmaDot(w, o * n, x, n);
+                    }
+                    kernels.fmaMatVec(w, rows, x, n, out);
+                    assertBits("fmaMatVec " + what, expected, out);
+
+                    float[] updated = w.clone();
+                    for (int o = 0; o < rows; o++) {
+                        for (int i = 0; i < n; i++) {
+                            updated[o * n + i] = Math.fma(a[o], u[i], updated[o * n + i]);
+                        }
+                        expected[o] = referenceFmaDot(updated, o * n, x, n);
+                    }
+                    float[] fused = w.clone();
+                    kernels.rank1ThenMatVec(fused, rows, n, a, u, x, out);
+                    assertBits("rank1ThenMatVec weights " + what, updated, fused);
+                    assertBits("rank1ThenMatVec " + what, expected, out);
+                    float[] alone = w.clone();
+                    kernels.rank1(alone, rows, n, a, u);
+                    assertBits("rank1 " + what, updated, alone);
+                }
+            }
+        }
+    }
+
+    @Test
+    void exactAffineEqualsItsRowLoop() {
         SplittableRandom random = new SplittableRandom(6);
         int[] rowCounts = {0, 1, 2, 3, 4, 5, 7, 8, 9, 32, 128};
         int[] widths = {0, 1, 3, 4, 7, 8, 9, 16, 24, 63, 64, 65, 784};
@@ -110,13 +160,6 @@ class PanamaVectorKernelsTest {
                 float[] x = vector(random, n);
                 float[] out = new float[rows + 1];
                 float[] expected = new float[rows + 1];
-                float[] noOffset = java.util.Arrays.copyOfRange(w, offset, w.length);
-                for (int o = 0; o < rows; o++) {
-                    expected[o] = (float) referenceRoundedSum(noOffset, o * n, x, n);
-                }
-                vector.roundedMatVec(noOffset, rows, x, n, out);
-                assertBits("roundedMatVec " + rows + "x" + n, expected, out);
-
                 int bias = offset + rows * n;
                 for (int o = 0; o < rows; o++) {
                     expected[o] =
@@ -152,24 +195,41 @@ class PanamaVectorKernelsTest {
     }
 
     @Test
-    void roundedProductSumEqualsEightDoubleAccumulators() {
+    void fmaDotEqualsSixteenFloatLanes() {
         SplittableRandom random = new SplittableRandom(1);
+        for (VectorKernels kernels : bothWidths()) {
+            for (int n : lengths()) {
+                int offset = random.nextInt(5);
+                float[] w = vector(random, offset + n + 3);
+                float[] x = vector(random, n);
+                assertBits(
+                        kernels + " n=" + n,
+                        referenceFmaDot(w, offset, x, n),
+                        kernels.fmaDot(w, offset, x, n));
+            }
+        }
+    }
+
+    @Test
+    void fmaDotIsWithinFloatRoundingOfTheExactDot() {
+        // Each of the at most n / 16 + 5 roundings on the way to a lane, the tree or the tail
+        // adds at most 2^-24 of the running magnitude, itself at most sum |w_i x_i|.
+        SplittableRandom random = new SplittableRandom(2);
         for (int n : lengths()) {
-            int offset = random.nextInt(5);
-            float[] w = vector(random, offset + n + 3);
-            float[] x = vector(random, n);
-            double[] s = new double[8];
-            int i = 0;
-            for (; i + 7 < n; i += 8) {
-                for (int k = 0; k < 8; k++) {
-                    s[k] += w[offset + i + k] * x[i + k];
-                }
+            float[] w = new float[n];
+            float[] x = new float[n];
+            double magnitude = 0;
+            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+            for (int i = 0; i < n; i++) {
+                w[i] = (float) random.nextGaussian();
+                x[i] = (float) random.nextGaussian();
+                magnitude += Math.abs((double) w[i] * x[i]);
+                exact = exact.add(new java.math.BigDecimal((double) w[i] * x[i]));
             }
-            for (; i < n; i++) {
-                s[0] += w[offset + i] * x[i];
-            }
-            double expected = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-            assertBits("n=" + n, expected, vector.roundedProductSum(w, offset, x, n));
+            double bound = (n / 16.0 + 6) * Math.scalb(1.0, -24) * magnitude;
+            assertThat(Math.abs(vector.fmaDot(w, 0, x, n) - exact.doubleValue()))
+                    .as("n=%d", n)
+                    .isLessThanOrEqualTo(bound);
         }
     }
 
