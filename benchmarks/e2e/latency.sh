@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: a real Kafka broker process, exactly once, produce -> committed score.
 #
-#   benchmarks/e2e/latency.sh    # about 5 minutes on the shared 2-core machine once built; prints the tables
+#   benchmarks/e2e/latency.sh    # about 10 minutes on the 2-core machine once built; prints the tables
 #
 # For each checkpoint interval (1000 ms, then 200 ms) it starts `./contrastream run` (an
 # in-process Flink MiniCluster, exactly-once Kafka sinks: scores become visible to a
 # read_committed consumer when the checkpoint covering them completes), then
-#   warmup     E2E_WARMUP events, waited for until scored (JIT, topic metadata, first checkpoint);
+#   warmup     E2E_WARMUP events, waited for until scored (JIT, topic metadata, first checkpoint;
+#              the job's JVM takes some 10,000s of events to compile its Kafka, Avro and network
+#              paths: after 1,000 it still ran at a fifth of its later rate);
 #   throughput E2E_TPUT_EVENTS events produced as fast as possible: pairs/s = events / (last
 #              committed score - first produce);
 #   latency    E2E_LAT_EVENTS events at E2E_LAT_RATE/s (below saturation): p50 / p99 of
@@ -23,10 +25,10 @@
 #
 # Environment (all optional):
 #   E2E_INTERVALS="1000 200"  checkpoint intervals (ms) of the Contrastream runs
-#   E2E_TPUT_EVENTS=20000     events of the throughput phase
+#   E2E_TPUT_EVENTS=60000     events of the throughput phase
 #   E2E_LAT_EVENTS=3000       events of the latency phase
 #   E2E_LAT_RATE=100          events/s offered in the latency phase
-#   E2E_WARMUP=1000           warm-up events (as fast as possible, not reported)
+#   E2E_WARMUP=20000          warm-up events (as fast as possible, not reported)
 #   E2E_PARALLELISM=1         parallelism of the job
 #   E2E_PEER_MODES="0 1000"   PyTorch peer runs: 0 = plain producer, auto-committed offsets
 #                             (at-least-once); N = scores and input offsets in one Kafka
@@ -41,10 +43,10 @@ E2E="$ROOT/e2e"
 KAFKA_LIB="$E2E/target/kafka-lib"
 PY=/usr/bin/python3 # Debian's: python3-torch, -avro, -confluent-kafka, -numpy are Debian packages
 INTERVALS="${E2E_INTERVALS:-1000 200}"
-TPUT_EVENTS="${E2E_TPUT_EVENTS:-20000}"
+TPUT_EVENTS="${E2E_TPUT_EVENTS:-60000}"
 LAT_EVENTS="${E2E_LAT_EVENTS:-3000}"
 LAT_RATE="${E2E_LAT_RATE:-100}"
-WARMUP="${E2E_WARMUP:-1000}"
+WARMUP="${E2E_WARMUP:-20000}"
 PARALLELISM="${E2E_PARALLELISM:-1}"
 PEER_MODES="${E2E_PEER_MODES-0 1000}"
 
@@ -186,10 +188,10 @@ phases() { # phases SYSTEM INTERVAL INPUT SCORES
   local common=(--bootstrap-servers "$BOOTSTRAP" --system "$1" --interval "$2" --input "$3" --scores "$4"
     --work-dir "$RUN" --results "$RESULTS")
   log "$1 $2: warm-up, $WARMUP events"
-  "$PY" "$HERE/e2e_bench.py" drive "${common[@]}" --phase warmup --events "$WARMUP" --timeout 180 ||
+  "$PY" "$HERE/e2e_bench.py" drive "${common[@]}" --phase warmup --events "$WARMUP" --timeout 300 ||
     die "warm-up of $1 $2 failed; see $RUN/logs"
   log "$1 $2: throughput, $TPUT_EVENTS events as fast as possible"
-  "$PY" "$HERE/e2e_bench.py" drive "${common[@]}" --phase throughput --events "$TPUT_EVENTS" --timeout 240 ||
+  "$PY" "$HERE/e2e_bench.py" drive "${common[@]}" --phase throughput --events "$TPUT_EVENTS" --timeout 600 ||
     log "WARNING: throughput phase of $1 $2 incomplete"
   log "$1 $2: latency, $LAT_EVENTS events at $LAT_RATE/s"
   "$PY" "$HERE/e2e_bench.py" drive "${common[@]}" --phase latency --events "$LAT_EVENTS" --rate "$LAT_RATE" \
