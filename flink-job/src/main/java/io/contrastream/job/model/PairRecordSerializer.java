@@ -59,8 +59,14 @@ public final class PairRecordSerializer extends TypeSerializer<PairRecord> {
     private static final VarHandle INTS =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
+    /** How many model names {@link #readModel} remembers (a power of two). */
+    private static final int MODEL_SLOTS = 64;
+
     /** A string's or a feature array's bytes, written and read in one call; made on first use. */
     private transient byte[] scratch;
+
+    /** The model names read last, by {@code hashCode() & (MODEL_SLOTS - 1)}; made on first use. */
+    private transient String[] models;
 
     /** A new serializer (with its own buffer: one per thread). */
     public PairRecordSerializer() {}
@@ -128,7 +134,7 @@ public final class PairRecordSerializer extends TypeSerializer<PairRecord> {
     @Override
     public PairRecord deserialize(PairRecord reuse, DataInputView in) throws IOException {
         String eventId = readString(in);
-        String model = readString(in);
+        String model = readModel(in);
         String leftId = readString(in);
         String rightId = readString(in);
         float[] left = readFloats(in);
@@ -225,6 +231,57 @@ public final class PairRecordSerializer extends TypeSerializer<PairRecord> {
             }
         }
         return new String(bytes, 2, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@link #readString} for the model name, which a stream repeats on every pair of the model: an
+     * ASCII name equal to the one remembered at its hash's slot is returned as that same instance
+     * (strings are immutable: only the object is shared), else read as usual and remembered there.
+     * So the pair's key is not a new string per pair, and its hash, which keyBy, the keyed state
+     * and the per-model metrics all take, is computed once per name: a {@code String} keeps its
+     * hash. A name met for the first time, or whose slot another name took, costs one string, as
+     * before; any name that is not ASCII is read by {@link #readString}.
+     */
+    private String readModel(DataInputView in) throws IOException {
+        int n = in.readUnsignedShort();
+        byte[] bytes = scratch(n + 2);
+        in.readFully(bytes, 2, n);
+        int hash = 0;
+        for (int i = 2; i < n + 2; i++) {
+            byte b = bytes[i];
+            if (b < 0) {
+                bytes[0] = (byte) (n >>> 8);
+                bytes[1] = (byte) n;
+                return new DataInputDeserializer(bytes, 0, n + 2).readUTF();
+            }
+            hash = 31 * hash + b; // String.hashCode of these chars
+        }
+        String[] known = models;
+        if (known == null) {
+            known = new String[MODEL_SLOTS];
+            models = known;
+        }
+        int slot = hash & (MODEL_SLOTS - 1);
+        String cached = known[slot];
+        if (cached != null && sameChars(cached, bytes, n)) {
+            return cached;
+        }
+        String model = new String(bytes, 2, n, StandardCharsets.ISO_8859_1);
+        known[slot] = model;
+        return model;
+    }
+
+    /** Whether {@code s} is the {@code n} ASCII chars at {@code bytes[2..n+2)}. */
+    private static boolean sameChars(String s, byte[] bytes, int n) {
+        if (s.length() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) != bytes[i + 2]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void writeFloats(float[] values, DataOutputView out) throws IOException {

@@ -251,6 +251,29 @@ class PairRecordSerializerTest {
     }
 
     @Test
+    void aRepeatedModelNameIsOneInstanceAndEveryNameReadsBackEqual() throws IOException {
+        // 500 names over 64 slots: names share slots and replace each other; equal lengths with
+        // different chars; empty; non-ASCII (never remembered).
+        SplittableRandom random = new SplittableRandom(5);
+        String[] names = new String[500];
+        for (int k = 0; k < names.length; k++) {
+            names[k] = k % 50 == 0 ? "m\u00e9" + k : k % 77 == 0 ? "" : "model-" + k;
+        }
+        for (int t = 0; t < 20_000; t++) {
+            String name = names[random.nextInt(t < 1000 ? 3 : names.length)];
+            PairRecord back = roundTrip(withIds("e" + t, name, "l", "r"));
+            assertThat(back.model()).isEqualTo(name);
+            assertThat(back.model().hashCode()).isEqualTo(name.hashCode());
+        }
+        // A name read twice in a row, nothing between: the same instance.
+        PairRecord a = roundTrip(withIds("e1", "north", "l", "r"));
+        PairRecord b = roundTrip(withIds("e2", "north", "l", "r"));
+        assertThat(b.model()).isSameAs(a.model());
+        // Another name of the same length is never taken for it.
+        assertThat(roundTrip(withIds("e3", "south", "l", "r")).model()).isEqualTo("south");
+    }
+
+    @Test
     void aNegativeFeatureCountIsRefused() throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         for (String s : new String[] {"e", "m", "l", "r"}) {
