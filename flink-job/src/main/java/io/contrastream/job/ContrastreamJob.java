@@ -2,6 +2,7 @@ package io.contrastream.job;
 
 import io.contrastream.job.decode.DecodeFunction;
 import io.contrastream.job.model.ImmutableFieldsAvroTypeInfo;
+import io.contrastream.job.model.OutputRecords;
 import io.contrastream.job.model.PairRecord;
 import io.contrastream.job.model.RawRecord;
 import io.contrastream.job.train.OnlineContrastiveTrainer;
@@ -77,8 +78,8 @@ public final class ContrastreamJob {
                 .transform(
                         "online contrastive trainer",
                         // A score's fields are immutable values: the copy to a chained sink need
-                        // not be Avro's deep copy.
-                        new ImmutableFieldsAvroTypeInfo<>(PairScore.class),
+                        // not be Avro's deep copy, only the score's own field by field.
+                        new ImmutableFieldsAvroTypeInfo<>(PairScore.class, OutputRecords::copy),
                         new OnlineContrastiveTrainer(
                                         settings.trainer(), settings.source(), settings.format())
                                 .operator())

@@ -1,5 +1,6 @@
 package io.contrastream.job.model;
 
+import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.util.EnumSet;
 import java.util.Set;
@@ -22,6 +23,9 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * For such a record, a new instance holding the same field values is as much a copy as the deep
  * one: nothing in it can be changed through the other instance.
  *
+ * <p>Given a {@link Copier} (the record's own field-by-field copy, as in {@link OutputRecords}),
+ * the serializer copies with it instead: no reflection and no boxing of primitive fields.
+ *
  * @throws IllegalArgumentException on construction, for a record with a field of another type
  *     (array, map, bytes, fixed, nested record)
  */
@@ -41,8 +45,30 @@ public final class ImmutableFieldsAvroTypeInfo<T extends SpecificRecordBase>
                     Schema.Type.BOOLEAN,
                     Schema.Type.NULL);
 
+    /**
+     * A copy of a record: a new instance holding the same field values. Serializable, as it is
+     * shipped to the task managers with the serializer (a method reference is).
+     */
+    @FunctionalInterface
+    public interface Copier<T> extends Serializable {
+        /** A new record equal to {@code from}; null for null. */
+        T copy(T from);
+    }
+
+    private final Copier<T> copier;
+
+    /** Copies through the record's generic {@code get} / {@code put}. */
     public ImmutableFieldsAvroTypeInfo(Class<T> type) {
+        this(type, null);
+    }
+
+    /**
+     * @param copier the record's own copy, or null for the generic one through {@code get} / {@code
+     *     put}
+     */
+    public ImmutableFieldsAvroTypeInfo(Class<T> type, Copier<T> copier) {
         super(type);
+        this.copier = copier;
         Schema schema = SpecificData.get().getSchema(type);
         for (Schema.Field field : schema.getFields()) {
             Schema s = field.schema();
@@ -65,7 +91,7 @@ public final class ImmutableFieldsAvroTypeInfo<T extends SpecificRecordBase>
 
     @Override
     public TypeSerializer<T> createSerializer(SerializerConfig config) {
-        return new Serializer<>(getTypeClass());
+        return new Serializer<>(getTypeClass(), copier);
     }
 
     /** Avro's serializer with a field-by-field copy. */
@@ -78,12 +104,19 @@ public final class ImmutableFieldsAvroTypeInfo<T extends SpecificRecordBase>
 
         private transient int fields;
 
-        Serializer(Class<T> type) {
+        /** The record's own copy, or null. */
+        private final Copier<T> copier;
+
+        Serializer(Class<T> type, Copier<T> copier) {
             super(type);
+            this.copier = copier;
         }
 
         @Override
         public T copy(T from) {
+            if (copier != null) {
+                return copier.copy(from);
+            }
             if (from == null) {
                 return null;
             }
@@ -110,7 +143,7 @@ public final class ImmutableFieldsAvroTypeInfo<T extends SpecificRecordBase>
 
         @Override
         public TypeSerializer<T> duplicate() {
-            return new Serializer<>(getType());
+            return new Serializer<>(getType(), copier);
         }
 
         @Override

@@ -10,7 +10,7 @@ public final class PairRecordTypeInfoFactory extends TypeInfoFactory<PairRecord>
 
     /** The type information of {@link PairRecord}. */
     public static final TypeInformation<PairRecord> TYPE =
-            new SerializerTypeInfo<>(PairRecord.class, PairRecordSerializer.INSTANCE);
+            new SerializerTypeInfo<>(PairRecord.class, new PairRecordSerializer());
 
     @Override
     public TypeInformation<PairRecord> createTypeInfo(

@@ -142,21 +142,25 @@ final class FourDecimals {
         }
     }
 
-    /** Appends {@code units / 1e4} with four decimals, {@code units >= 0}. */
+    /**
+     * Appends {@code units / 1e4} with four decimals, {@code units >= 0}: the characters are
+     * written into {@link #digits} back to front and appended in one call (one call per character
+     * was most of this method).
+     */
     private void appendUnits(StringBuilder sb, long units) {
+        char[] out = digits;
+        int at = out.length;
         long whole = units / 10_000;
         int fraction = (int) (units - whole * 10_000);
-        int n = 0;
+        for (int place = 0; place < DECIMALS; place++) {
+            out[--at] = (char) (fraction % 10 + zero);
+            fraction /= 10;
+        }
+        out[--at] = separator;
         do {
-            digits[n++] = (char) ('0' + whole % 10);
+            out[--at] = (char) (whole % 10 + zero);
             whole /= 10;
         } while (whole > 0);
-        while (n > 0) {
-            sb.append((char) (digits[--n] - '0' + zero));
-        }
-        sb.append(separator);
-        for (int div = 1000; div > 0; div /= 10) {
-            sb.append((char) (fraction / div % 10 + zero));
-        }
+        sb.append(out, at, out.length - at);
     }
 }

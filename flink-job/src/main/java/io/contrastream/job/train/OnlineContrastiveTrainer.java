@@ -7,6 +7,7 @@ import io.contrastream.job.io.SourceInfo;
 import io.contrastream.job.model.ImmutableFieldsAvroTypeInfo;
 import io.contrastream.job.model.ModelState;
 import io.contrastream.job.model.ModelStateSerializer;
+import io.contrastream.job.model.OutputRecords;
 import io.contrastream.job.model.PairRecord;
 import io.contrastream.job.model.RecentEventIds;
 import io.contrastream.job.model.SerializerTypeInfo;
@@ -74,7 +75,9 @@ public final class OnlineContrastiveTrainer
 
     /** Change, duplicate and drift alerts. */
     public static final OutputTag<ChangeAlert> ALERTS =
-            new OutputTag<>("alerts", new ImmutableFieldsAvroTypeInfo<>(ChangeAlert.class));
+            new OutputTag<>(
+                    "alerts",
+                    new ImmutableFieldsAvroTypeInfo<>(ChangeAlert.class, OutputRecords::copy));
 
     /** Pairs refused by the trainer. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
@@ -355,21 +358,22 @@ public final class OnlineContrastiveTrainer
     }
 
     private static PairScore score(PairRecord pair, PairResult r, boolean alert) {
-        // The all-args constructor: the same record as the builder's, without its per-field
-        // validation and default-value bookkeeping (every field is set here).
-        return new PairScore(
-                pair.eventId(),
-                pair.model(),
-                pair.leftId(),
-                pair.rightId(),
-                r.dissimilarity(),
-                Double.isNaN(r.similarity()) ? null : r.similarity(),
-                PairEventEncoder.toAvro(pair.label()),
-                Double.isNaN(r.loss()) ? null : r.loss(),
-                r.threshold(),
-                alert,
-                r.modelVersion(),
-                Instant.ofEpochMilli(pair.eventTime()));
+        // Setters on an empty record: the all-args constructor's record without boxing the
+        // primitive fields or truncating an event time of whole milliseconds (every field is set).
+        PairScore score = new PairScore();
+        score.setEventId(pair.eventId());
+        score.setModel(pair.model());
+        score.setLeftId(pair.leftId());
+        score.setRightId(pair.rightId());
+        score.setDistance(r.dissimilarity());
+        score.setSimilarity(Double.isNaN(r.similarity()) ? null : r.similarity());
+        score.setLabel(PairEventEncoder.toAvro(pair.label()));
+        score.setLoss(Double.isNaN(r.loss()) ? null : r.loss());
+        score.setThreshold(r.threshold());
+        score.setAlert(alert);
+        score.setModelVersion(r.modelVersion());
+        OutputRecords.setEventTime(score, pair.eventTime());
+        return score;
     }
 
     /** {@code String.format("distance %.4f %s threshold %.4f", ...)}, without its Formatter. */
@@ -394,20 +398,19 @@ public final class OnlineContrastiveTrainer
         alerts.inc();
         modelMetrics.alert(pair.model());
         boolean drift = kind == AlertKind.DRIFT || kind == AlertKind.UPDATES_SKIPPED;
-        ctx.output(
-                ALERTS,
-                new ChangeAlert(
-                        pair.model() + "/" + state.nextAlert(),
-                        kind,
-                        pair.model(),
-                        drift ? null : pair.eventId(),
-                        drift ? null : pair.leftId(),
-                        drift ? null : pair.rightId(),
-                        drift ? null : r.dissimilarity(),
-                        drift ? null : r.threshold(),
-                        r.modelVersion(),
-                        Instant.ofEpochMilli(pair.eventTime()),
-                        detail));
+        ChangeAlert alert = new ChangeAlert();
+        alert.setAlertId(pair.model() + "/" + state.nextAlert());
+        alert.setKind(kind);
+        alert.setModel(pair.model());
+        alert.setEventId(drift ? null : pair.eventId());
+        alert.setLeftId(drift ? null : pair.leftId());
+        alert.setRightId(drift ? null : pair.rightId());
+        alert.setDistance(drift ? null : r.dissimilarity());
+        alert.setThreshold(drift ? null : r.threshold());
+        alert.setModelVersion(r.modelVersion());
+        OutputRecords.setEventTime(alert, pair.eventTime());
+        alert.setDetail(detail);
+        ctx.output(ALERTS, alert);
     }
 
     private static LossMetrics metrics(String model, ModelState state) {
