@@ -163,57 +163,37 @@ final class PanamaVectorKernels implements VectorKernels {
             fmaMatVec(w, rows, x, n, out);
             return;
         }
+        // Two rows at a time: four streams over W (two loaded, two stored) measured about 10 %
+        // faster at 784 -> 128 than four rows' eight, where the pass is bound by L2 traffic.
         int o = 0;
-        for (; o + 3 < rows; o += 4) {
+        for (; o + 1 < rows; o += 2) {
             int r0 = o * n;
             int r1 = r0 + n;
-            int r2 = r1 + n;
-            int r3 = r2 + n;
             FloatVector b0 = FloatVector.broadcast(F16, a[o]);
             FloatVector b1 = FloatVector.broadcast(F16, a[o + 1]);
-            FloatVector b2 = FloatVector.broadcast(F16, a[o + 2]);
-            FloatVector b3 = FloatVector.broadcast(F16, a[o + 3]);
             FloatVector a0 = FloatVector.zero(F16);
             FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
             for (int i = 0; i < n; i += 16) {
                 FloatVector uv = FloatVector.fromArray(F16, u, i);
                 FloatVector xv = FloatVector.fromArray(F16, x, i);
                 // fma(a, u, w): the exact product a u plus w, rounded once, as Math.fma.
                 FloatVector w0 = b0.fma(uv, FloatVector.fromArray(F16, w, r0 + i));
                 FloatVector w1 = b1.fma(uv, FloatVector.fromArray(F16, w, r1 + i));
-                FloatVector w2 = b2.fma(uv, FloatVector.fromArray(F16, w, r2 + i));
-                FloatVector w3 = b3.fma(uv, FloatVector.fromArray(F16, w, r3 + i));
                 w0.intoArray(w, r0 + i);
                 w1.intoArray(w, r1 + i);
-                w2.intoArray(w, r2 + i);
-                w3.intoArray(w, r3 + i);
                 a0 = w0.fma(xv, a0);
                 a1 = w1.fma(xv, a1);
-                a2 = w2.fma(xv, a2);
-                a3 = w3.fma(xv, a3);
             }
             a0 = a0.add(a0.rearrange(SWAP_EIGHT));
             a1 = a1.add(a1.rearrange(SWAP_EIGHT));
-            a2 = a2.add(a2.rearrange(SWAP_EIGHT));
-            a3 = a3.add(a3.rearrange(SWAP_EIGHT));
             a0 = a0.add(a0.rearrange(SWAP_FOUR_16));
             a1 = a1.add(a1.rearrange(SWAP_FOUR_16));
-            a2 = a2.add(a2.rearrange(SWAP_FOUR_16));
-            a3 = a3.add(a3.rearrange(SWAP_FOUR_16));
             a0 = a0.add(a0.rearrange(SWAP_TWO_16));
             a1 = a1.add(a1.rearrange(SWAP_TWO_16));
-            a2 = a2.add(a2.rearrange(SWAP_TWO_16));
-            a3 = a3.add(a3.rearrange(SWAP_TWO_16));
             a0 = a0.add(a0.rearrange(SWAP_ONE_16));
             a1 = a1.add(a1.rearrange(SWAP_ONE_16));
-            a2 = a2.add(a2.rearrange(SWAP_ONE_16));
-            a3 = a3.add(a3.rearrange(SWAP_ONE_16));
             out[o] = a0.lane(0) + 0f;
             out[o + 1] = a1.lane(0) + 0f;
-            out[o + 2] = a2.lane(0) + 0f;
-            out[o + 3] = a3.lane(0) + 0f;
         }
         for (; o < rows; o++) {
             rank1Row(w, o * n, a[o], u, n);
