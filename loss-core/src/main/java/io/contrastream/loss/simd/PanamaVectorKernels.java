@@ -163,8 +163,8 @@ final class PanamaVectorKernels implements VectorKernels {
             fmaMatVec(w, rows, x, n, out);
             return;
         }
-        // Two rows at a time: four streams over W (two loaded, two stored) measured about 10 %
-        // faster at 784 -> 128 than four rows' eight, where the pass is bound by L2 traffic.
+        // Two rows at a time: four streams over W (two loaded, two stored) were faster at
+        // 784 -> 128, where the pass is bound by L2 traffic, than four rows' eight.
         int o = 0;
         for (; o + 1 < rows; o += 2) {
             int r0 = o * n;
