@@ -297,9 +297,11 @@ start jobmanager "$RUN/logs/jobmanager.out" \
   -cp "$FLINK_LIB/*" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
   --configDir "$RUN/flink-conf" "${JM_DYN[@]}"
 # start_taskmanager T NAME: TaskManager resource id tm-T, process and log named NAME.
+# As docker-compose.yml's env.java.opts.taskmanager: the trainer on loss-core's vector kernels.
 start_taskmanager() {
   start "$2" "$RUN/logs/$2.out" \
-    java "${TM_JVM[@]}" "${FLINK_JAVA_OPTS[@]}" -Dlog.file="$RUN/logs/$2.log" \
+    java "${TM_JVM[@]}" "${FLINK_JAVA_OPTS[@]}" --add-modules=jdk.incubator.vector \
+    -Dlog.file="$RUN/logs/$2.log" \
     -cp "$FLINK_LIB/*" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     --configDir "$RUN/flink-conf" "${TM_DYN[@]}" -D "taskmanager.resource-id=tm-$1"
 }
@@ -577,6 +579,13 @@ if [ "$CP_DONE" -lt 1 ]; then
   echo "  FAILED CHECK: no completed checkpoint"
   cluster_rc=1
 fi
+# Each trainer logs the kernels its JVM chose when it opens.
+KERNELS="$(grep -ho 'kernels vector ([^)]*)' "$RUN"/logs/taskmanager-*.log | sort | uniq -c | sed 's/^ *//')"
+if [ -z "$KERNELS" ] || grep -q 'kernels scalar' "$RUN"/logs/taskmanager-*.log; then
+  echo "  FAILED CHECK: trainers not on the vector kernels: $(grep -ho 'kernels .*' "$RUN"/logs/taskmanager-*.log | sort -u)"
+  cluster_rc=1
+fi
+echo "  trainer kernels       $KERNELS"
 echo "  job                   $JOB_END after ${JOB_SECONDS} s on $USED_TMS TaskManager(s), $CP_DONE checkpoints"
 if [ "$CHAOS" = 1 ]; then
   # What the JobManager recorded of the failures: the restarts, the checkpoint it restored last,

@@ -16,12 +16,17 @@ import io.contrastream.loss.encoder.Initialization;
 import io.contrastream.loss.learner.LearnerConfig;
 import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
+import io.contrastream.loss.simd.VectorKernels;
 import io.contrastream.schema.PairScore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -48,10 +53,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * labelled (every pair is an update), 64 features each. The source and the shuffle between source
  * and trainer (serialisation of each record) are part of the figure, as in the real job.
  *
+ * <p>One run's figures move by a third from run to run on a 2-core machine (the JIT's choices, the
+ * other threads of the MiniCluster and of the machine): {@code --repeat N} runs every row N times,
+ * in interleaved rounds so that a change in the machine's load falls on all rows alike, prints each
+ * run as it ends, and then a summary with each row's median and range and, per configuration, the
+ * RocksDB rate's median over the heap backend's.
+ *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.contrastream.bench.EngineThroughput \
+ * java [--add-modules jdk.incubator.vector] -cp benchmarks/target/benchmarks.jar \
+ *     io.contrastream.bench.EngineThroughput \
  *     [--records 3000000] [--models 10,1000] [--backends hashmap,rocksdb] \
- *     [--configs identity,linear-sgd,linear-adam] [--checkpoint-interval 2000]
+ *     [--configs identity,linear-sgd,linear-adam] [--checkpoint-interval 2000] [--repeat 1]
  * </pre>
  */
 public final class EngineThroughput {
@@ -90,7 +102,11 @@ public final class EngineThroughput {
         String backends = "hashmap,rocksdb";
         String configs = "identity,linear-sgd,linear-adam";
         long interval = 2000;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        int repeat = 1;
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 == args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
             switch (args[i]) {
                 case "--records":
                     records = Long.parseLong(args[i + 1]);
@@ -107,6 +123,12 @@ public final class EngineThroughput {
                 case "--checkpoint-interval":
                     interval = Long.parseLong(args[i + 1]);
                     break;
+                case "--repeat":
+                    repeat = Integer.parseInt(args[i + 1]);
+                    if (repeat < 1) {
+                        throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+                    }
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown flag " + args[i]);
             }
@@ -114,35 +136,101 @@ public final class EngineThroughput {
         System.out.printf(
                 Locale.ROOT,
                 "trainer throughput, MiniCluster, parallelism 1, %,d labelled pairs per run"
-                        + " (rate over the last 80 %%), %d features, checkpoints every %d ms%n",
+                        + " (rate over the last 80 %%), %d features, checkpoints every %d ms,"
+                        + " kernels: %s%n",
                 records,
                 FEATURES,
-                interval);
+                interval,
+                VectorKernels.describe());
+        String header =
+                String.format(
+                        Locale.ROOT,
+                        "%-12s %-8s %8s %12s %14s %10s",
+                        "config",
+                        "backend",
+                        "models",
+                        "pairs/s",
+                        "CPU us/pair",
+                        "wall s");
+        System.out.println(header);
+        Map<String, List<Result>> rows = new LinkedHashMap<>();
+        for (int round = 0; round < repeat; round++) {
+            for (String config : configs.split(",")) {
+                for (String backend : backends.split(",")) {
+                    for (String n : models.split(",")) {
+                        Result r = run(config, backend, Integer.parseInt(n), records, interval);
+                        String row =
+                                String.format(Locale.ROOT, "%-12s %-8s %8s", config, backend, n);
+                        rows.computeIfAbsent(row, k -> new ArrayList<>()).add(r);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%s %,12.0f %14.2f %10.1f%n",
+                                row,
+                                r.pairsPerSecond,
+                                r.cpuMicrosPerPair,
+                                r.wallSeconds);
+                    }
+                }
+            }
+        }
+        if (repeat > 1) {
+            printSummary(rows, repeat);
+        }
+    }
+
+    /** Each row's median rate and range, median CPU per pair, and RocksDB over heap. */
+    private static void printSummary(Map<String, List<Result>> rows, int repeat) {
+        System.out.printf(Locale.ROOT, "%nmedian of %d runs per row%n", repeat);
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-8s %8s %12s %14s %10s%n",
+                "%-12s %-8s %8s %12s %21s %14s %12s%n",
                 "config",
                 "backend",
                 "models",
                 "pairs/s",
+                "range",
                 "CPU us/pair",
-                "wall s");
-        for (String config : configs.split(",")) {
-            for (String backend : backends.split(",")) {
-                for (String n : models.split(",")) {
-                    Result r = run(config, backend, Integer.parseInt(n), records, interval);
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%-12s %-8s %8s %,12.0f %14.2f %10.1f%n",
-                            config,
-                            backend,
-                            n,
-                            r.pairsPerSecond,
-                            r.cpuMicrosPerPair,
-                            r.wallSeconds);
-                }
+                "vs hashmap");
+        Map<String, Double> heap = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Result>> row : rows.entrySet()) {
+            String[] key = row.getKey().trim().split("\\s+");
+            if (key[1].equals("hashmap")) {
+                heap.put(key[0] + " " + key[2], median(rates(row.getValue())));
             }
         }
+        for (Map.Entry<String, List<Result>> row : rows.entrySet()) {
+            double[] rates = rates(row.getValue());
+            double[] cpu =
+                    row.getValue().stream()
+                            .mapToDouble(Result::cpuMicrosPerPair)
+                            .sorted()
+                            .toArray();
+            double rate = median(rates);
+            String[] key = row.getKey().trim().split("\\s+");
+            String pairKey = key[0] + " " + key[2];
+            String ratio = "";
+            if (!key[1].equals("hashmap") && heap.containsKey(pairKey)) {
+                ratio = String.format(Locale.ROOT, "%.0f %%", 100 * rate / heap.get(pairKey));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %,12.0f %,10.0f-%,-10.0f %14.2f %12s%n",
+                    row.getKey(),
+                    rate,
+                    rates[0],
+                    rates[rates.length - 1],
+                    median(cpu),
+                    ratio);
+        }
+    }
+
+    private static double[] rates(List<Result> runs) {
+        return runs.stream().mapToDouble(Result::pairsPerSecond).sorted().toArray();
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**

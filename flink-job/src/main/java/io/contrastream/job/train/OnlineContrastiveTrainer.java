@@ -15,6 +15,7 @@ import io.contrastream.loss.eval.PrequentialWindow;
 import io.contrastream.loss.learner.OnlineLearner;
 import io.contrastream.loss.learner.PairResult;
 import io.contrastream.loss.learner.UpdateOutcome;
+import io.contrastream.loss.simd.VectorKernels;
 import io.contrastream.schema.AlertKind;
 import io.contrastream.schema.ChangeAlert;
 import io.contrastream.schema.DeadLetter;
@@ -33,6 +34,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keyed operator: one {@link OnlineLearner} per model key, applied to that model's pairs one at
@@ -66,6 +69,8 @@ import org.apache.flink.util.OutputTag;
  */
 public final class OnlineContrastiveTrainer
         extends KeyedProcessFunction<String, PairRecord, PairScore> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnlineContrastiveTrainer.class);
 
     private static final long serialVersionUID = 1L;
 
@@ -147,6 +152,10 @@ public final class OnlineContrastiveTrainer
             throw new IllegalStateException(
                     "OnlineContrastiveTrainer runs inside its TrainerOperator (operator())");
         }
+        LOG.info(
+                "trainer {}: kernels {}",
+                getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(),
+                VectorKernels.describe());
         reencoder = new PairEventEncoder(format);
         fourDecimals = new FourDecimals();
         detail = new StringBuilder(64);
