@@ -53,17 +53,20 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * labelled (every pair is an update), 64 features each. The source and the shuffle between source
  * and trainer (serialisation of each record) are part of the figure, as in the real job.
  *
- * <p>One run's figures move by a third from run to run on a 2-core machine (the JIT's choices, the
- * other threads of the MiniCluster and of the machine): {@code --repeat N} runs every row N times,
- * in interleaved rounds so that a change in the machine's load falls on all rows alike, prints each
- * run as it ends, and then a summary with each row's median and range and, per configuration, the
- * RocksDB rate's median over the heap backend's.
+ * <p>Each run is a fresh JVM with this one's options and class path ({@code --fork false} runs them
+ * all in this JVM, where later runs inherit earlier ones' compiled code and leftovers). One run's
+ * figures still move by a third on a 2-core machine (the JIT's choices, the other threads of the
+ * MiniCluster and of the machine): {@code --repeat N} runs every row N times, in interleaved rounds
+ * so that a change in the machine's load falls on all rows alike, prints each run as it ends, and
+ * then a summary with each row's median and range and, per configuration, the RocksDB rate's median
+ * over the heap backend's.
  *
  * <pre>
  * java [--add-modules jdk.incubator.vector] -cp benchmarks/target/benchmarks.jar \
  *     io.contrastream.bench.EngineThroughput \
  *     [--records 3000000] [--models 10,1000] [--backends hashmap,rocksdb] \
- *     [--configs identity,linear-sgd,linear-adam] [--checkpoint-interval 2000] [--repeat 1]
+ *     [--configs identity,linear-sgd,linear-adam] [--checkpoint-interval 2000] [--repeat 1] \
+ *     [--fork true]
  * </pre>
  */
 public final class EngineThroughput {
@@ -103,6 +106,7 @@ public final class EngineThroughput {
         String configs = "identity,linear-sgd,linear-adam";
         long interval = 2000;
         int repeat = 1;
+        boolean fork = true;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 == args.length) {
                 throw new IllegalArgumentException(args[i] + " needs a value");
@@ -123,6 +127,27 @@ public final class EngineThroughput {
                 case "--checkpoint-interval":
                     interval = Long.parseLong(args[i + 1]);
                     break;
+                case "--fork":
+                    fork = Boolean.parseBoolean(args[i + 1]);
+                    break;
+                case "--run-one":
+                    // A forked child: one run, one machine-readable line.
+                    String[] one = args[i + 1].split(",");
+                    Result r =
+                            run(
+                                    one[0],
+                                    one[1],
+                                    Integer.parseInt(one[2]),
+                                    Long.parseLong(one[3]),
+                                    Long.parseLong(one[4]));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s %s %s %s%n",
+                            RESULT,
+                            r.pairsPerSecond,
+                            r.cpuMicrosPerPair,
+                            r.wallSeconds);
+                    return;
                 case "--repeat":
                     repeat = Integer.parseInt(args[i + 1]);
                     if (repeat < 1) {
@@ -158,7 +183,15 @@ public final class EngineThroughput {
             for (String config : configs.split(",")) {
                 for (String backend : backends.split(",")) {
                     for (String n : models.split(",")) {
-                        Result r = run(config, backend, Integer.parseInt(n), records, interval);
+                        Result r =
+                                fork
+                                        ? runForked(config, backend, n, records, interval)
+                                        : run(
+                                                config,
+                                                backend,
+                                                Integer.parseInt(n),
+                                                records,
+                                                interval);
                         String row =
                                 String.format(Locale.ROOT, "%-12s %-8s %8s", config, backend, n);
                         rows.computeIfAbsent(row, k -> new ArrayList<>()).add(r);
@@ -241,6 +274,56 @@ public final class EngineThroughput {
      */
     record Result(
             double pairsPerSecond, double cpuMicrosPerPair, double wallSeconds, long heapAtEnd) {}
+
+    private static final String RESULT = "ENGINE-THROUGHPUT-RESULT";
+
+    /**
+     * One run in a fresh JVM with this JVM's options and class path, as JMH forks: a run's JIT
+     * decisions, threads and leftovers do not carry into the next.
+     */
+    private static Result runForked(
+            String config, String backend, String models, long records, long interval)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(EngineThroughput.class.getName());
+        command.add("--run-one");
+        command.add(String.join(",", config, backend, models, "" + records, "" + interval));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (var lines =
+                new java.io.BufferedReader(
+                        new java.io.InputStreamReader(
+                                child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                output.add(line);
+                if (line.startsWith(RESULT + " ")) {
+                    String[] f = line.split(" ");
+                    child.waitFor();
+                    return new Result(
+                            Double.parseDouble(f[1]),
+                            Double.parseDouble(f[2]),
+                            Double.parseDouble(f[3]),
+                            0);
+                }
+            }
+        }
+        int code = child.waitFor();
+        throw new IllegalStateException(
+                "forked run "
+                        + config
+                        + " "
+                        + backend
+                        + " exited with "
+                        + code
+                        + " and no result; its last lines:\n"
+                        + String.join(
+                                "\n",
+                                output.subList(Math.max(0, output.size() - 20), output.size())));
+    }
 
     static Result run(String config, String backend, int models, long records, long interval)
             throws Exception {
