@@ -9,6 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ContrastreamCommand.Version.class,
         description = "Streaming online contrastive learning.",
+        footer = {
+            "",
+            "Kernels: ./contrastream starts the JVM with --add-modules jdk.incubator.vector,",
+            "so the learner runs its vector kernels (results bit for bit those of its plain",
+            "loops); the JVM says so once with \"WARNING: Using incubator modules\".",
+            "For the plain loops: CONTRASTREAM_JAVA_OPTS=-Dcontrastream.vector=false",
+            "(other JVM flags, such as -Xmx, go in CONTRASTREAM_JAVA_OPTS too)."
+        },
         subcommands = {
             DemoCommand.class,
             RunCommand.class,

@@ -92,6 +92,21 @@ class DockerComposeTest {
     }
 
     @Test
+    void theTaskManagerRunsTheVectorKernelsAsTheLauncherDoes() throws IOException {
+        String properties =
+                compose()
+                        .get("services")
+                        .get("taskmanager")
+                        .get("environment")
+                        .get("FLINK_PROPERTIES")
+                        .asText();
+        assertThat(properties)
+                .contains("env.java.opts.taskmanager: --add-modules=jdk.incubator.vector");
+        assertThat(Files.readString(ROOT.resolve("contrastream")))
+                .contains("exec java --add-modules=jdk.incubator.vector");
+    }
+
+    @Test
     void prometheusScrapesTheReporterPort() throws IOException {
         JsonNode services = compose().get("services");
         for (String flink : List.of("jobmanager", "taskmanager")) {
