@@ -109,8 +109,9 @@ public final class OnlineLearner {
      * would go on shrinking the weights until they are subnormal floats, whose every operation
      * costs x86 a microcode assist. Measured ({@code LearnCpuRate}'s SAME-only row, 64 -> 32):
      * without this rule such a model ran at 100k pairs per CPU-second on the vector kernels and 9k
-     * on the plain loops, against 960k and 310k for the same model on a mixed stream. Other
-     * optimisers normalise or accumulate their steps and are left alone.
+     * on the plain loops, against 960k and 310k for the mixed stream of its first row. A step not
+     * taken still counts as applied (the model's version advances), as a zero gradient's does.
+     * Other optimisers normalise or accumulate their steps and are left alone.
      */
     static final double NEGLIGIBLE_STEP = 0x1p-96;
 
