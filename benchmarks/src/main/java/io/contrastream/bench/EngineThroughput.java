@@ -397,8 +397,8 @@ public final class EngineThroughput {
      * noise, a DIFFERENT pair's two items are independent. The pool's size is prime, so for any N
      * the entries a model sees run through the whole pool. (An earlier pool of 4096 entries
      * labelled by parity gave each model of an even N only one label: the models fed only SAME
-     * pairs collapsed, {@code W -> 0} until its weights were subnormal floats, whose arithmetic
-     * costs a microcode assist per operation: a workload no user runs, 5x slower per pair.)
+     * pairs collapsed, {@code W -> 0} until their weights were subnormal floats, whose arithmetic
+     * costs a microcode assist per operation; see {@link LearnCpuRate}'s SAME-only row.)
      */
     static final class CyclingPairs implements GeneratorFunction<Long, PairRecord> {
         private static final long serialVersionUID = 1L;
