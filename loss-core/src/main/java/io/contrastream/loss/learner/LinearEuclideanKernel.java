@@ -26,6 +26,15 @@ import io.contrastream.loss.simd.VectorKernels;
  * are bit for bit those of applying each update at once ({@link #applySgd}). Anyone who reads
  * {@code W} other than through {@link #distance} must first call {@link #flush}.
  *
+ * <p><b>Column-major working copy.</b> Built for plain SGD ({@code columnMajor}) on vector kernels
+ * with column blocks ({@link VectorKernels#columnBlock()}, AVX-512), the kernel keeps its own copy
+ * of {@code W} stored column-major, and that copy is the model between pairs: {@link #distance} and
+ * the deferred update work on it (the same bits: the column kernels repeat {@link #fmaDot} row by
+ * row), and {@link #flush} writes it back to the caller's row-major array. Whoever writes that
+ * array other than through this kernel (another optimiser's step, a restored state) must first
+ * {@link #flush} and afterwards call {@link #invalidate}, so that the next {@link #distance} copies
+ * it in again. It costs one more {@code in x out} floats per model.
+ *
  * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe.
  *
  * <p>With {@link VectorKernels} available (the JVM started with {@code --add-modules
@@ -58,6 +67,23 @@ final class LinearEuclideanKernel {
     /** Whether an update is recorded and not yet written to {@code W}. */
     private boolean pending;
 
+    /**
+     * The column-major working copy of {@code W} (element {@code (o, i)} at {@code i * stride +
+     * o}), or null when the kernel works on the caller's row-major array.
+     */
+    private final float[] columns;
+
+    /**
+     * Rows of {@link #columns}: {@code outputDim} rounded up to the column block (padding is 0).
+     */
+    private final int stride;
+
+    /** Whether {@link #columns} holds the model (else the caller's array does). */
+    private boolean columnsCurrent;
+
+    /** Whether the caller's array lags {@link #columns} (updates written to the columns only). */
+    private boolean rowsBehind;
+
     /** The accumulators of {@link #fmaDot}. */
     static final int LANES = 16;
 
@@ -84,17 +110,49 @@ final class LinearEuclideanKernel {
         this(inputDim, outputDim, eps, VectorKernels.best());
     }
 
-    /** With the given vector kernels, or null to run the plain loops. */
+    /** With the given vector kernels, or null to run the plain loops; row-major. */
     LinearEuclideanKernel(int inputDim, int outputDim, double eps, VectorKernels vector) {
+        this(inputDim, outputDim, eps, vector, false);
+    }
+
+    /**
+     * @param columnMajor keep a column-major working copy of {@code W} when the vector kernels have
+     *     column blocks (see the class comment); ignored otherwise
+     */
+    LinearEuclideanKernel(
+            int inputDim, int outputDim, double eps, VectorKernels vector, boolean columnMajor) {
         this.vector = vector;
         this.inputDim = inputDim;
         this.outputDim = outputDim;
         this.eps = eps;
+        int block = vector == null ? 0 : vector.columnBlock();
+        int padded = block == 0 ? outputDim : (outputDim + block - 1) / block * block;
+        if (columnMajor && block > 0 && (long) padded * inputDim <= COLUMN_MAJOR_LIMIT) {
+            this.stride = padded;
+            this.columns = new float[stride * inputDim];
+        } else {
+            this.stride = outputDim;
+            this.columns = null;
+        }
         this.delta = new float[inputDim];
-        this.diff = new float[outputDim];
+        this.diff = new float[stride];
         this.row = new float[inputDim];
         this.pendingDelta = new float[inputDim];
-        this.pendingRow = new float[outputDim];
+        this.pendingRow = new float[stride];
+    }
+
+    /**
+     * The largest {@code W}, in floats, kept column-major: 32 KiB, a core's L1 data cache. Within
+     * it the column kernels' strided passes stay in L1 and their cheap lane trees win (64 -> 32,
+     * {@code LearnCpuRate}); beyond it the row-major pass streams through L2 and its trees are
+     * spread over long rows (784 -> 128 ran slower column-major when tried: each of its eight row
+     * blocks strides through all 784 columns of a 400 KB matrix).
+     */
+    static final long COLUMN_MAJOR_LIMIT = 8192;
+
+    /** Whether this kernel keeps a column-major working copy of {@code W}. */
+    boolean columnMajor() {
+        return columns != null;
     }
 
     /**
@@ -153,7 +211,18 @@ final class LinearEuclideanKernel {
      */
     double distance(float[] w) {
         int in = inputDim;
-        if (vector != null) {
+        if (columns != null) {
+            if (!columnsCurrent) {
+                copyToColumns(w);
+            }
+            if (pending) {
+                vector.columnRank1ThenMatVec(
+                        columns, stride, in, pendingRow, pendingDelta, delta, diff);
+                rowsBehind = true;
+            } else {
+                vector.columnMatVec(columns, stride, delta, in, diff);
+            }
+        } else if (vector != null) {
             if (pending) {
                 vector.rank1ThenMatVec(w, outputDim, in, pendingRow, pendingDelta, delta, diff);
             } else {
@@ -201,23 +270,90 @@ final class LinearEuclideanKernel {
         pending = true;
     }
 
-    /** Plain SGD applied at once: {@link #deferSgd} then {@link #flush}. */
+    /**
+     * Plain SGD applied at once to the caller's array {@code w}, which must be current ({@link
+     * #flush}): {@link #deferSgd}, then the same rank-1 update written to {@code w} alone; a
+     * column-major copy is left out of date ({@link #invalidate}), so that the caller may check
+     * {@code w} and roll it back.
+     */
     void applySgd(float[] w, double k) {
-        deferSgd(k);
-        flush(w);
-    }
-
-    /** Writes the pending update, if any, to {@code w}; afterwards {@code w} is current. */
-    void flush(float[] w) {
-        if (!pending) {
-            return;
+        if (rowsBehind) {
+            throw new IllegalStateException("the weights lag the column-major copy: flush first");
         }
+        deferSgd(k);
         if (vector != null) {
             vector.rank1(w, outputDim, inputDim, pendingRow, pendingDelta);
         } else {
             rank1(w);
         }
         pending = false;
+        columnsCurrent = false;
+    }
+
+    /**
+     * Writes the pending update, if any, and a column-major copy's updates to {@code w}; afterwards
+     * {@code w} is current (and the copy still is).
+     */
+    void flush(float[] w) {
+        if (pending) {
+            if (columns != null) {
+                vector.columnRank1(columns, stride, inputDim, pendingRow, pendingDelta);
+                rowsBehind = true;
+            } else if (vector != null) {
+                vector.rank1(w, outputDim, inputDim, pendingRow, pendingDelta);
+            } else {
+                rank1(w);
+            }
+            pending = false;
+        }
+        if (rowsBehind) {
+            copyToRows(w);
+        }
+    }
+
+    /**
+     * Forgets the column-major copy: the caller's array, written by someone else, is the model.
+     *
+     * @throws IllegalStateException if that array was not current ({@link #flush} first)
+     */
+    void invalidate() {
+        if (pending || rowsBehind) {
+            throw new IllegalStateException("the weights are not current: flush before writing");
+        }
+        columnsCurrent = false;
+    }
+
+    /**
+     * The largest magnitude among the weights and biases of the model as it stands, from {@code w}
+     * once it is current (a column-major copy's updates are written back first; an update pending
+     * is not included).
+     */
+    double maxAbsWeights(float[] w) {
+        if (rowsBehind) {
+            copyToRows(w);
+        }
+        return maxAbs(w);
+    }
+
+    private void copyToColumns(float[] w) {
+        int in = inputDim;
+        for (int o = 0; o < outputDim; o++) {
+            for (int i = 0; i < in; i++) {
+                columns[i * stride + o] = w[o * in + i];
+            }
+        }
+        columnsCurrent = true;
+        rowsBehind = false;
+    }
+
+    private void copyToRows(float[] w) {
+        int in = inputDim;
+        for (int o = 0; o < outputDim; o++) {
+            for (int i = 0; i < in; i++) {
+                w[o * in + i] = columns[i * stride + o];
+            }
+        }
+        rowsBehind = false;
     }
 
     /** Whether an update waits for the next {@link #distance} or {@link #flush}. */

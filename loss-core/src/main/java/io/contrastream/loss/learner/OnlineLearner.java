@@ -186,16 +186,21 @@ public final class OnlineLearner {
         this.calibrator = Components.calibrator(config, loss);
         this.drift = Components.driftDetector(config.drift());
         this.window = Components.window(config, loss);
-        if (encoder instanceof LinearEncoder && distance instanceof EuclideanDistance) {
-            this.fused =
-                    new LinearEuclideanKernel(
-                            inputDim, encoder.outputDim(), ((EuclideanDistance) distance).eps());
-        } else {
-            this.fused = null;
-        }
         this.plainSgd =
                 config.optimizer().kind() == OptimizerKind.SGD
                         && config.optimizer().weightDecay() == 0.0;
+        if (encoder instanceof LinearEncoder && distance instanceof EuclideanDistance) {
+            // Plain SGD's updates stay inside the kernel: it may keep W column-major.
+            this.fused =
+                    new LinearEuclideanKernel(
+                            inputDim,
+                            encoder.outputDim(),
+                            ((EuclideanDistance) distance).eps(),
+                            vector,
+                            plainSgd);
+        } else {
+            this.fused = null;
+        }
         if (initialise) {
             encoder.initialize(params, config.encoder().init(), config.seed());
         }
@@ -615,7 +620,7 @@ public final class OnlineLearner {
             return UpdateOutcome.APPLIED;
         }
         if (!(bounds.params + step < SAFE_MAGNITUDE)) {
-            bounds.params = LinearEuclideanKernel.maxAbs(params);
+            bounds.params = fused.maxAbsWeights(params);
         }
         if (bounds.params + step < SAFE_MAGNITUDE) {
             // Proven finite: recorded now, written in the next pair's pass over W (or by settle).
@@ -626,6 +631,7 @@ public final class OnlineLearner {
         }
         // Too close to overflow to argue: copy, step, check and roll back if need be.
         bounds.forget();
+        settle();
         System.arraycopy(params, 0, backupParams, 0, params.length);
         fused.applySgd(params, k);
         if (!allFinite(params)) {
@@ -643,6 +649,11 @@ public final class OnlineLearner {
      * bit-identical. Either way the outcome is the one the copy-and-check alone would give.
      */
     private UpdateOutcome guardedStep(double gradientBound) {
+        if (fused != null) {
+            // The optimiser writes params (settled when the pair was scored): the kernel's own copy
+            // of W, if it keeps one, is out of date from here.
+            fused.invalidate();
+        }
         long t = updatesApplied + 1;
         double rate = schedule.rate(config.optimizer().learningRate(), t);
         if (plainSgd && rate * gradientBound * STEP_SLACK < NEGLIGIBLE_STEP) {

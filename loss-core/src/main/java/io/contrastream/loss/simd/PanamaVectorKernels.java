@@ -2,6 +2,7 @@ package io.contrastream.loss.simd;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,6 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaVectorKernels implements VectorKernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
@@ -207,14 +209,316 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
+    public int columnBlock() {
+        return wide ? 16 : 0;
+    }
+
+    // The column kernels cast each vector they store with check(F16) (to the species' final
+    // vector class, a cast C2 folds). Without it, in a JVM that has also run vectors of other
+    // shapes (the 128-bit ones of exactDot), C2 took the class of a vector at the end of a chain
+    // of operations from intoArray's shared type profile, found two classes, and did not
+    // intrinsify the store: the vector was boxed and stored lane by lane, several times slower
+    // (seen with -XX:+PrintInlining: "VectorSupport::store ... failed to inline (intrinsic)").
+
+    @Override
+    public void columnMatVec(float[] wt, int stride, float[] x, int n, float[] out) {
+        requireColumns(stride);
+        int bound = n - (n & 15);
+        for (int b = 0; b < stride; b += 16) {
+            FloatVector c0 = FloatVector.zero(F16);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            FloatVector c4 = c0;
+            FloatVector c5 = c0;
+            FloatVector c6 = c0;
+            FloatVector c7 = c0;
+            FloatVector c8 = c0;
+            FloatVector c9 = c0;
+            FloatVector c10 = c0;
+            FloatVector c11 = c0;
+            FloatVector c12 = c0;
+            FloatVector c13 = c0;
+            FloatVector c14 = c0;
+            FloatVector c15 = c0;
+            for (int i = 0; i < bound; i += 16) {
+                c0 =
+                        FloatVector.fromArray(F16, wt, (i) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i]), c0);
+                c1 =
+                        FloatVector.fromArray(F16, wt, (i + 1) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 1]), c1);
+                c2 =
+                        FloatVector.fromArray(F16, wt, (i + 2) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 2]), c2);
+                c3 =
+                        FloatVector.fromArray(F16, wt, (i + 3) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 3]), c3);
+                c4 =
+                        FloatVector.fromArray(F16, wt, (i + 4) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 4]), c4);
+                c5 =
+                        FloatVector.fromArray(F16, wt, (i + 5) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 5]), c5);
+                c6 =
+                        FloatVector.fromArray(F16, wt, (i + 6) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 6]), c6);
+                c7 =
+                        FloatVector.fromArray(F16, wt, (i + 7) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 7]), c7);
+                c8 =
+                        FloatVector.fromArray(F16, wt, (i + 8) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 8]), c8);
+                c9 =
+                        FloatVector.fromArray(F16, wt, (i + 9) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 9]), c9);
+                c10 =
+                        FloatVector.fromArray(F16, wt, (i + 10) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 10]), c10);
+                c11 =
+                        FloatVector.fromArray(F16, wt, (i + 11) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 11]), c11);
+                c12 =
+                        FloatVector.fromArray(F16, wt, (i + 12) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 12]), c12);
+                c13 =
+                        FloatVector.fromArray(F16, wt, (i + 13) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 13]), c13);
+                c14 =
+                        FloatVector.fromArray(F16, wt, (i + 14) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 14]), c14);
+                c15 =
+                        FloatVector.fromArray(F16, wt, (i + 15) * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i + 15]), c15);
+            }
+            FloatVector t = FloatVector.zero(F16);
+            for (int i = bound; i < n; i++) {
+                t =
+                        FloatVector.fromArray(F16, wt, i * stride + b)
+                                .fma(FloatVector.broadcast(F16, x[i]), t);
+            }
+            // fmaDot's tree (h = 8, 4, 2, 1), then s_0 + t: lane o is row b + o throughout.
+            c0 = c0.add(c8);
+            c1 = c1.add(c9);
+            c2 = c2.add(c10);
+            c3 = c3.add(c11);
+            c4 = c4.add(c12);
+            c5 = c5.add(c13);
+            c6 = c6.add(c14);
+            c7 = c7.add(c15);
+            c0 = c0.add(c4);
+            c1 = c1.add(c5);
+            c2 = c2.add(c6);
+            c3 = c3.add(c7);
+            c0 = c0.add(c2);
+            c1 = c1.add(c3);
+            ((FloatVector) (c0.add(c1).add(t)).check(F16)).intoArray(out, b);
+        }
+    }
+
+    @Override
+    public void columnRank1ThenMatVec(
+            float[] wt, int stride, int n, float[] a, float[] u, float[] x, float[] out) {
+        requireColumns(stride);
+        int bound = n - (n & 15);
+        for (int b = 0; b < stride; b += 16) {
+            FloatVector av = FloatVector.fromArray(F16, a, b);
+            FloatVector c0 = FloatVector.zero(F16);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            FloatVector c4 = c0;
+            FloatVector c5 = c0;
+            FloatVector c6 = c0;
+            FloatVector c7 = c0;
+            FloatVector c8 = c0;
+            FloatVector c9 = c0;
+            FloatVector c10 = c0;
+            FloatVector c11 = c0;
+            FloatVector c12 = c0;
+            FloatVector c13 = c0;
+            FloatVector c14 = c0;
+            FloatVector c15 = c0;
+            for (int i = 0; i < bound; i += 16) {
+                int p0 = (i) * stride + b;
+                FloatVector w0 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i]),
+                                FloatVector.fromArray(F16, wt, p0));
+                ((FloatVector) w0.check(F16)).intoArray(wt, p0);
+                c0 = w0.fma(FloatVector.broadcast(F16, x[i]), c0);
+                int p1 = (i + 1) * stride + b;
+                FloatVector w1 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 1]),
+                                FloatVector.fromArray(F16, wt, p1));
+                ((FloatVector) w1.check(F16)).intoArray(wt, p1);
+                c1 = w1.fma(FloatVector.broadcast(F16, x[i + 1]), c1);
+                int p2 = (i + 2) * stride + b;
+                FloatVector w2 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 2]),
+                                FloatVector.fromArray(F16, wt, p2));
+                ((FloatVector) w2.check(F16)).intoArray(wt, p2);
+                c2 = w2.fma(FloatVector.broadcast(F16, x[i + 2]), c2);
+                int p3 = (i + 3) * stride + b;
+                FloatVector w3 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 3]),
+                                FloatVector.fromArray(F16, wt, p3));
+                ((FloatVector) w3.check(F16)).intoArray(wt, p3);
+                c3 = w3.fma(FloatVector.broadcast(F16, x[i + 3]), c3);
+                int p4 = (i + 4) * stride + b;
+                FloatVector w4 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 4]),
+                                FloatVector.fromArray(F16, wt, p4));
+                ((FloatVector) w4.check(F16)).intoArray(wt, p4);
+                c4 = w4.fma(FloatVector.broadcast(F16, x[i + 4]), c4);
+                int p5 = (i + 5) * stride + b;
+                FloatVector w5 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 5]),
+                                FloatVector.fromArray(F16, wt, p5));
+                ((FloatVector) w5.check(F16)).intoArray(wt, p5);
+                c5 = w5.fma(FloatVector.broadcast(F16, x[i + 5]), c5);
+                int p6 = (i + 6) * stride + b;
+                FloatVector w6 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 6]),
+                                FloatVector.fromArray(F16, wt, p6));
+                ((FloatVector) w6.check(F16)).intoArray(wt, p6);
+                c6 = w6.fma(FloatVector.broadcast(F16, x[i + 6]), c6);
+                int p7 = (i + 7) * stride + b;
+                FloatVector w7 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 7]),
+                                FloatVector.fromArray(F16, wt, p7));
+                ((FloatVector) w7.check(F16)).intoArray(wt, p7);
+                c7 = w7.fma(FloatVector.broadcast(F16, x[i + 7]), c7);
+                int p8 = (i + 8) * stride + b;
+                FloatVector w8 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 8]),
+                                FloatVector.fromArray(F16, wt, p8));
+                ((FloatVector) w8.check(F16)).intoArray(wt, p8);
+                c8 = w8.fma(FloatVector.broadcast(F16, x[i + 8]), c8);
+                int p9 = (i + 9) * stride + b;
+                FloatVector w9 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 9]),
+                                FloatVector.fromArray(F16, wt, p9));
+                ((FloatVector) w9.check(F16)).intoArray(wt, p9);
+                c9 = w9.fma(FloatVector.broadcast(F16, x[i + 9]), c9);
+                int p10 = (i + 10) * stride + b;
+                FloatVector w10 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 10]),
+                                FloatVector.fromArray(F16, wt, p10));
+                ((FloatVector) w10.check(F16)).intoArray(wt, p10);
+                c10 = w10.fma(FloatVector.broadcast(F16, x[i + 10]), c10);
+                int p11 = (i + 11) * stride + b;
+                FloatVector w11 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 11]),
+                                FloatVector.fromArray(F16, wt, p11));
+                ((FloatVector) w11.check(F16)).intoArray(wt, p11);
+                c11 = w11.fma(FloatVector.broadcast(F16, x[i + 11]), c11);
+                int p12 = (i + 12) * stride + b;
+                FloatVector w12 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 12]),
+                                FloatVector.fromArray(F16, wt, p12));
+                ((FloatVector) w12.check(F16)).intoArray(wt, p12);
+                c12 = w12.fma(FloatVector.broadcast(F16, x[i + 12]), c12);
+                int p13 = (i + 13) * stride + b;
+                FloatVector w13 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 13]),
+                                FloatVector.fromArray(F16, wt, p13));
+                ((FloatVector) w13.check(F16)).intoArray(wt, p13);
+                c13 = w13.fma(FloatVector.broadcast(F16, x[i + 13]), c13);
+                int p14 = (i + 14) * stride + b;
+                FloatVector w14 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 14]),
+                                FloatVector.fromArray(F16, wt, p14));
+                ((FloatVector) w14.check(F16)).intoArray(wt, p14);
+                c14 = w14.fma(FloatVector.broadcast(F16, x[i + 14]), c14);
+                int p15 = (i + 15) * stride + b;
+                FloatVector w15 =
+                        av.fma(
+                                FloatVector.broadcast(F16, u[i + 15]),
+                                FloatVector.fromArray(F16, wt, p15));
+                ((FloatVector) w15.check(F16)).intoArray(wt, p15);
+                c15 = w15.fma(FloatVector.broadcast(F16, x[i + 15]), c15);
+            }
+            FloatVector t = FloatVector.zero(F16);
+            for (int i = bound; i < n; i++) {
+                int p = i * stride + b;
+                FloatVector w =
+                        av.fma(FloatVector.broadcast(F16, u[i]), FloatVector.fromArray(F16, wt, p));
+                ((FloatVector) w.check(F16)).intoArray(wt, p);
+                t = w.fma(FloatVector.broadcast(F16, x[i]), t);
+            }
+            // fmaDot's tree (h = 8, 4, 2, 1), then s_0 + t: lane o is row b + o throughout.
+            c0 = c0.add(c8);
+            c1 = c1.add(c9);
+            c2 = c2.add(c10);
+            c3 = c3.add(c11);
+            c4 = c4.add(c12);
+            c5 = c5.add(c13);
+            c6 = c6.add(c14);
+            c7 = c7.add(c15);
+            c0 = c0.add(c4);
+            c1 = c1.add(c5);
+            c2 = c2.add(c6);
+            c3 = c3.add(c7);
+            c0 = c0.add(c2);
+            c1 = c1.add(c3);
+            ((FloatVector) (c0.add(c1).add(t)).check(F16)).intoArray(out, b);
+        }
+    }
+
+    @Override
+    public void columnRank1(float[] wt, int stride, int n, float[] a, float[] u) {
+        requireColumns(stride);
+        for (int b = 0; b < stride; b += 16) {
+            FloatVector av = FloatVector.fromArray(F16, a, b);
+            for (int i = 0, p = b; i < n; i++, p += stride) {
+                ((FloatVector)
+                                (av.fma(
+                                                FloatVector.broadcast(F16, u[i]),
+                                                FloatVector.fromArray(F16, wt, p)))
+                                        .check(F16))
+                        .intoArray(wt, p);
+            }
+        }
+    }
+
+    private void requireColumns(int stride) {
+        if (!wide || (stride & 15) != 0) {
+            throw new UnsupportedOperationException(
+                    "column-major kernels need sixteen-lane registers and a stride that is a"
+                            + " multiple of 16; stride "
+                            + stride
+                            + " on "
+                            + this);
+        }
+    }
+
+    @Override
     public float maxAbs(float[] x, int n) {
         int bound = F.loopBound(n);
         int i = 0;
-        FloatVector m = FloatVector.zero(F);
+        // On magnitudes (sign bit cleared) the order of the bits as ints is the order of the
+        // floats, +0 to infinity, with every NaN above infinity: an integer maximum, whose lane
+        // reduction is cheap, where reduceLanes(MAX) on floats took twice as long here (JDK 17).
+        IntVector m = IntVector.zero(I);
         for (; i < bound; i += F.length()) {
-            m = m.max(FloatVector.fromArray(F, x, i).abs());
+            m = m.max(FloatVector.fromArray(F, x, i).reinterpretAsInts().and(0x7fffffff));
         }
-        float max = m.reduceLanes(VectorOperators.MAX);
+        float max = Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
         for (; i < n; i++) {
             max = Math.max(max, Math.abs(x[i]));
         }

@@ -65,6 +65,43 @@ public interface VectorKernels {
     void rank1(float[] w, int rows, int n, float[] a, float[] u);
 
     /**
+     * The rows per block of the column-major kernels below ({@link #columnMatVec} and its kin): 16
+     * where sixteen float lanes are one register (AVX-512), or 0 when they are not available (the
+     * caller then keeps its matrix row-major and uses {@link #fmaMatVec}).
+     *
+     * <p>Column-major, the sixteen accumulators of {@link #fmaDot} for sixteen rows are sixteen
+     * vectors whose lanes are the rows: {@code s_k} of row {@code o} is lane {@code o} of vector
+     * {@code k}. The tree that adds the accumulators of a row is then fifteen vector additions for
+     * sixteen rows, where row-major it is four lane shuffles and four additions for each row (on
+     * JDK 17 those shuffles are a large part of a small product such as 64 -> 32). Same operations
+     * in the same order per row: the same bits.
+     */
+    int columnBlock();
+
+    /**
+     * {@code out[o] = fmaDot(row o, x, n)} for {@code o < stride}, where row {@code o} of the
+     * matrix is stored column-major: element {@code (o, i)} at {@code wt[i * stride + o]}. The
+     * {@code stride} is a multiple of {@link #columnBlock()} (rows past the matrix's own are
+     * padding, computed like the others); {@code out} holds at least {@code stride} values.
+     *
+     * @throws UnsupportedOperationException if {@link #columnBlock()} is 0
+     */
+    void columnMatVec(float[] wt, int stride, float[] x, int n, float[] out);
+
+    /**
+     * {@link #columnRank1} then {@link #columnMatVec}, in one pass over {@code wt}: {@link
+     * #rank1ThenMatVec} for a column-major matrix. {@code a} holds at least {@code stride} values.
+     */
+    void columnRank1ThenMatVec(
+            float[] wt, int stride, int n, float[] a, float[] u, float[] x, float[] out);
+
+    /**
+     * {@code wt[i * stride + o] = fma(a[o], u[i], wt[i * stride + o])} for {@code o < stride},
+     * {@code i < n}: {@link #rank1} on a column-major matrix, element by element the same.
+     */
+    void columnRank1(float[] wt, int stride, int n, float[] a, float[] u);
+
+    /**
      * The largest {@code |x[i]|} over {@code i < n}, {@code 0} for {@code n = 0}: NaN if any value
      * is NaN, infinite if any is infinite and none NaN; exact (no rounding in a maximum).
      */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.contrastream.loss.simd.VectorKernels;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +124,113 @@ class VectorFusedKernelTest {
         assertThatThrownBy(() -> kernel.deferSgd(0.1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already pending");
+    }
+
+    /**
+     * The column-major working copy against the plain row-major loops: 300 pairs of deferred SGD,
+     * with every fifth pair's update applied at once to the row-major array (which makes the copy
+     * out of date and the next distance copy it in again) and the weights written back and compared
+     * every seventh pair; distances, {@code e} and weights bit-identical throughout.
+     */
+    private static void columnMajorEqualsPlain(int in, int out) {
+        VectorKernels v = VectorKernels.best();
+        assertThat(v).as("tests run with --add-modules jdk.incubator.vector").isNotNull();
+        assertThat(v.columnBlock()).as("AVX-512: sixteen float lanes").isEqualTo(16);
+        LinearEuclideanKernel columns = new LinearEuclideanKernel(in, out, 1e-8, v, true);
+        LinearEuclideanKernel plain = new LinearEuclideanKernel(in, out, 1e-8, null);
+        assertThat(columns.columnMajor()).isTrue();
+        SplittableRandom random = new SplittableRandom(in * 13L + out);
+        float[] wc = new float[out * in + out];
+        for (int i = 0; i < wc.length; i++) {
+            wc[i] = (float) (random.nextGaussian() / Math.sqrt(in));
+        }
+        float[] wp = wc.clone();
+        float[] x1 = new float[in];
+        float[] x2 = new float[in];
+        int stale = 0;
+        for (int step = 0; step < 300; step++) {
+            for (int i = 0; i < in; i++) {
+                x1[i] = (float) random.nextGaussian();
+                x2[i] = (float) random.nextGaussian();
+            }
+            columns.prepare(x1, x2);
+            plain.prepare(x1, x2);
+            double dc = columns.distance(wc);
+            double dp = plain.distance(wp);
+            assertThat(Double.doubleToLongBits(dc))
+                    .as(in + "->" + out + " distance at step " + step)
+                    .isEqualTo(Double.doubleToLongBits(dp));
+            assertThat(Arrays.copyOf(columns.diff, out)).isEqualTo(plain.diff);
+            if (!Arrays.equals(wc, wp)) {
+                stale++;
+            }
+            double k = -1e-2 * random.nextGaussian();
+            if (step % 5 == 0) {
+                columns.flush(wc);
+                columns.applySgd(wc, k);
+                plain.applySgd(wp, k);
+            } else {
+                columns.deferSgd(k);
+                plain.deferSgd(k);
+            }
+            if (step % 7 == 0) {
+                columns.flush(wc);
+                plain.flush(wp);
+                assertThat(wc).as(in + "->" + out + " weights after step " + step).isEqualTo(wp);
+            }
+        }
+        columns.flush(wc);
+        plain.flush(wp);
+        assertThat(wc).as(in + "->" + out + " weights after the last flush").isEqualTo(wp);
+        // The caller's array did lag the copy between flushes: the copy was the model.
+        assertThat(stale).isGreaterThan(100);
+    }
+
+    @Test
+    void columnMajorCopyEqualsThePlainRowMajorLoops() {
+        columnMajorEqualsPlain(64, 32);
+        columnMajorEqualsPlain(128, 64);
+        columnMajorEqualsPlain(100, 40);
+        columnMajorEqualsPlain(37, 5);
+        columnMajorEqualsPlain(3, 2);
+        columnMajorEqualsPlain(20, 17);
+    }
+
+    @Test
+    void onlyAMatrixThatFitsTheLimitIsKeptColumnMajor() {
+        VectorKernels v = VectorKernels.best();
+        assertThat(new LinearEuclideanKernel(128, 64, 1e-8, v, true).columnMajor()).isTrue();
+        // 129 inputs x 64 rows: one column over 8192 floats.
+        assertThat(new LinearEuclideanKernel(129, 64, 1e-8, v, true).columnMajor()).isFalse();
+        assertThat(new LinearEuclideanKernel(784, 128, 1e-8, v, true).columnMajor()).isFalse();
+        assertThat(new LinearEuclideanKernel(64, 32, 1e-8, v, false).columnMajor()).isFalse();
+        assertThat(new LinearEuclideanKernel(64, 32, 1e-8, null, true).columnMajor()).isFalse();
+    }
+
+    @Test
+    void writingTheWeightsWhileTheyLagTheColumnCopyIsRefused() {
+        LinearEuclideanKernel kernel =
+                new LinearEuclideanKernel(16, 16, 1e-8, VectorKernels.best(), true);
+        assertThat(kernel.columnMajor()).as("tests run on AVX-512 with the vector module").isTrue();
+        float[] w = new float[16 * 16 + 16];
+        Arrays.fill(w, 0.25f);
+        float[] x = new float[16];
+        x[0] = 1;
+        kernel.prepare(x, new float[16]);
+        kernel.distance(w);
+        kernel.deferSgd(0.1);
+        kernel.prepare(new float[16], x);
+        kernel.distance(w);
+        assertThatThrownBy(kernel::invalidate)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("flush");
+        assertThatThrownBy(() -> kernel.applySgd(w, 0.1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("flush first");
+        assertThat(w[0]).as("the update is in the copy only").isEqualTo(0.25f);
+        kernel.flush(w);
+        assertThat(w[0]).as("written back").isNotEqualTo(0.25f);
+        kernel.invalidate();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.contrastream.loss.simd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +147,76 @@ class PanamaVectorKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * The column-major kernels against the row loops on the same matrix stored row-major: every
+     * stride of up to three blocks, widths with and without a tail, padding rows included.
+     */
+    @Test
+    void columnKernelsEqualTheRowLoopsOnTheTransposedMatrix() {
+        assertThat(vector.columnBlock()).as("AVX-512: sixteen float lanes").isEqualTo(16);
+        assertThat(PanamaVectorKernels.narrow().columnBlock()).isZero();
+        SplittableRandom random = new SplittableRandom(7);
+        int[] widths = {0, 1, 3, 15, 16, 17, 31, 32, 33, 64, 65, 784};
+        for (int stride : new int[] {16, 32, 48}) {
+            for (int n : widths) {
+                String what = stride + "x" + n;
+                float[] w = vector(random, stride * n);
+                float[] wt = transpose(w, stride, n);
+                float[] x = vector(random, n);
+                float[] u = vector(random, n);
+                float[] a = vector(random, stride);
+                float[] expected = new float[stride];
+                float[] out = new float[stride];
+                for (int o = 0; o < stride; o++) {
+                    expected[o] = referenceFmaDot(w, o * n, x, n);
+                }
+                vector.columnMatVec(wt, stride, x, n, out);
+                assertBits("columnMatVec " + what, expected, out);
+
+                float[] updated = w.clone();
+                for (int o = 0; o < stride; o++) {
+                    for (int i = 0; i < n; i++) {
+                        updated[o * n + i] = Math.fma(a[o], u[i], updated[o * n + i]);
+                    }
+                    expected[o] = referenceFmaDot(updated, o * n, x, n);
+                }
+                float[] fused = wt.clone();
+                vector.columnRank1ThenMatVec(fused, stride, n, a, u, x, out);
+                assertBits(
+                        "columnRank1ThenMatVec weights " + what,
+                        transpose(updated, stride, n),
+                        fused);
+                assertBits("columnRank1ThenMatVec " + what, expected, out);
+                float[] alone = wt.clone();
+                vector.columnRank1(alone, stride, n, a, u);
+                assertBits("columnRank1 " + what, transpose(updated, stride, n), alone);
+            }
+        }
+        assertThatThrownBy(
+                        () ->
+                                vector.columnMatVec(
+                                        new float[20], 20, new float[1], 1, new float[20]))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("stride 20");
+        assertThatThrownBy(
+                        () ->
+                                PanamaVectorKernels.narrow()
+                                        .columnMatVec(
+                                                new float[16], 16, new float[1], 1, new float[16]))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** {@code rows x n} row-major to column-major: element (o, i) at {@code i * rows + o}. */
+    private static float[] transpose(float[] w, int rows, int n) {
+        float[] t = new float[rows * n];
+        for (int o = 0; o < rows; o++) {
+            for (int i = 0; i < n; i++) {
+                t[i * rows + o] = w[o * n + i];
+            }
+        }
+        return t;
     }
 
     @Test
