@@ -142,11 +142,12 @@ public final class EngineThroughput {
                                     Long.parseLong(one[4]));
                     System.out.printf(
                             Locale.ROOT,
-                            "%s %s %s %s%n",
+                            "%s %s %s %s %s%n",
                             RESULT,
                             r.pairsPerSecond,
                             r.cpuMicrosPerPair,
-                            r.wallSeconds);
+                            r.wallSeconds,
+                            r.stealPercent);
                     return;
                 case "--repeat":
                     repeat = Integer.parseInt(args[i + 1]);
@@ -170,13 +171,14 @@ public final class EngineThroughput {
         String header =
                 String.format(
                         Locale.ROOT,
-                        "%-12s %-8s %8s %12s %14s %10s",
+                        "%-12s %-8s %8s %12s %14s %10s %8s",
                         "config",
                         "backend",
                         "models",
                         "pairs/s",
                         "CPU us/pair",
-                        "wall s");
+                        "wall s",
+                        "steal %");
         System.out.println(header);
         Map<String, List<Result>> rows = new LinkedHashMap<>();
         for (int round = 0; round < repeat; round++) {
@@ -197,11 +199,12 @@ public final class EngineThroughput {
                         rows.computeIfAbsent(row, k -> new ArrayList<>()).add(r);
                         System.out.printf(
                                 Locale.ROOT,
-                                "%s %,12.0f %14.2f %10.1f%n",
+                                "%s %,12.0f %14.2f %10.1f %8.1f%n",
                                 row,
                                 r.pairsPerSecond,
                                 r.cpuMicrosPerPair,
-                                r.wallSeconds);
+                                r.wallSeconds,
+                                r.stealPercent);
                     }
                 }
             }
@@ -216,14 +219,15 @@ public final class EngineThroughput {
         System.out.printf(Locale.ROOT, "%nmedian of %d runs per row%n", repeat);
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-8s %8s %12s %21s %14s %12s%n",
+                "%-12s %-8s %8s %12s %21s %14s %12s %8s%n",
                 "config",
                 "backend",
                 "models",
                 "pairs/s",
                 "range",
                 "CPU us/pair",
-                "vs hashmap");
+                "vs hashmap",
+                "steal %");
         Map<String, Double> heap = new LinkedHashMap<>();
         for (Map.Entry<String, List<Result>> row : rows.entrySet()) {
             String[] key = row.getKey().trim().split("\\s+");
@@ -245,15 +249,18 @@ public final class EngineThroughput {
             if (!key[1].equals("hashmap") && heap.containsKey(pairKey)) {
                 ratio = String.format(Locale.ROOT, "%.0f %%", 100 * rate / heap.get(pairKey));
             }
+            double[] steal =
+                    row.getValue().stream().mapToDouble(Result::stealPercent).sorted().toArray();
             System.out.printf(
                     Locale.ROOT,
-                    "%s %,12.0f %,10.0f-%,-10.0f %14.2f %12s%n",
+                    "%s %,12.0f %,10.0f-%,-10.0f %14.2f %12s %8.1f%n",
                     row.getKey(),
                     rate,
                     rates[0],
                     rates[rates.length - 1],
                     median(cpu),
-                    ratio);
+                    ratio,
+                    median(steal));
         }
     }
 
@@ -270,10 +277,14 @@ public final class EngineThroughput {
      * One run's figures: pairs per second of wall time; CPU time of the trainer's task thread
      * (input deserialisation, trainer, chained sink) per pair, which other processes on the machine
      * disturb far less than the wall rate; heap used after GC at the last record, if probed (else
-     * 0).
+     * 0); the hypervisor's steal over the same records ({@link CpuSteal}, NaN off Linux).
      */
     record Result(
-            double pairsPerSecond, double cpuMicrosPerPair, double wallSeconds, long heapAtEnd) {}
+            double pairsPerSecond,
+            double cpuMicrosPerPair,
+            double wallSeconds,
+            long heapAtEnd,
+            double stealPercent) {}
 
     private static final String RESULT = "ENGINE-THROUGHPUT-RESULT";
 
@@ -307,7 +318,8 @@ public final class EngineThroughput {
                             Double.parseDouble(f[1]),
                             Double.parseDouble(f[2]),
                             Double.parseDouble(f[3]),
-                            0);
+                            0,
+                            Double.parseDouble(f[4]));
                 }
             }
         }
@@ -385,7 +397,12 @@ public final class EngineThroughput {
         double rate = (records - RateSink.warm) / ((RateSink.lastNanos - RateSink.warmNanos) / 1e9);
         double cpu =
                 (RateSink.lastCpuNanos - RateSink.warmCpuNanos) / 1e3 / (records - RateSink.warm);
-        return new Result(rate, cpu, wall, RateSink.heapAtEnd);
+        return new Result(
+                rate,
+                cpu,
+                wall,
+                RateSink.heapAtEnd,
+                CpuSteal.percent(RateSink.warmSteal, RateSink.lastSteal));
     }
 
     /**
@@ -486,6 +503,8 @@ public final class EngineThroughput {
         static volatile long lastNanos;
         static volatile long warmCpuNanos;
         static volatile long lastCpuNanos;
+        static volatile long[] warmSteal;
+        static volatile long[] lastSteal;
         static volatile boolean probeHeap;
         static volatile long heapAtEnd;
 
@@ -508,10 +527,12 @@ public final class EngineThroughput {
                     if (count == warm) {
                         warmNanos = System.nanoTime();
                         warmCpuNanos = THREADS.getCurrentThreadCpuTime();
+                        warmSteal = CpuSteal.read();
                     }
                     if (count == total) {
                         lastNanos = System.nanoTime();
                         lastCpuNanos = THREADS.getCurrentThreadCpuTime();
+                        lastSteal = CpuSteal.read();
                         if (probeHeap) {
                             // In the task thread, the trainer's models all live: what they hold.
                             heapAtEnd = usedHeapAfterGc();

@@ -94,7 +94,38 @@ class OnlineLearnerTest {
         inf[0] = Float.NEGATIVE_INFINITY;
         assertThatThrownBy(() -> learner.score(inf, good)).hasMessageContaining("-Infinity");
         assertThatThrownBy(() -> learner.learn(good, good, null)).hasMessageContaining("label");
+        assertThatThrownBy(() -> learner.process(good, new float[DIM + 1], PairLabel.SAME))
+                .hasMessage("right features have 9 values, the model expects 8");
+        assertThatThrownBy(() -> learner.process(null, nan, null))
+                .hasMessage("left features are missing");
         assertThat(LearnerState.toBytes(learner)).isEqualTo(before);
+    }
+
+    /**
+     * Long enough for the vector kernels' check (a maximum over the magnitudes' bits): whichever
+     * item holds the bad value, or both, the message names the first bad side and the index.
+     */
+    @Test
+    void aBadValueInEitherItemOfALongPairIsNamed() {
+        int dim = 64;
+        OnlineLearner learner = OnlineLearner.create(linear(OptimizerKind.SGD, 0.05), dim);
+        byte[] before = LearnerState.toBytes(learner);
+        float[] good = new float[dim];
+        float[] nan = new float[dim];
+        nan[40] = Float.NaN;
+        float[] inf = new float[dim];
+        inf[63] = Float.POSITIVE_INFINITY;
+        assertThatThrownBy(() -> learner.process(good, nan, PairLabel.SAME))
+                .hasMessage("right features hold NaN at index 40; values must be finite");
+        assertThatThrownBy(() -> learner.process(inf, good, PairLabel.DIFFERENT))
+                .hasMessage("left features hold Infinity at index 63; values must be finite");
+        assertThatThrownBy(() -> learner.process(inf, nan, null))
+                .hasMessageStartingWith("left features hold Infinity");
+        assertThatThrownBy(() -> learner.score(good, inf))
+                .hasMessageStartingWith("right features hold Infinity");
+        assertThat(LearnerState.toBytes(learner)).isEqualTo(before);
+        learner.process(good, good, PairLabel.SAME);
+        assertThat(learner.events()).isEqualTo(1);
     }
 
     @Test
