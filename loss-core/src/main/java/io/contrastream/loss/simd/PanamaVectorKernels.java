@@ -319,6 +319,9 @@ final class PanamaVectorKernels implements VectorKernels {
     @Override
     public void columnRank1ThenMatVec(
             float[] wt, int stride, int n, float[] a, float[] u, float[] x, float[] out) {
+        // Written out as columnMatVec is, not shared through helpers: in methods this large C2
+        // stopped inlining a helper that took or returned vectors (-XX:+PrintInlining:
+        // NodeCountInliningCutoff), and a vector passed to a call that is not inlined is boxed.
         requireColumns(stride);
         int bound = n - (n & 15);
         for (int b = 0; b < stride; b += 16) {
