@@ -281,12 +281,7 @@ final class LinearEuclideanKernel {
             throw new IllegalStateException("the weights lag the column-major copy: flush first");
         }
         deferSgd(k);
-        if (vector != null) {
-            vector.rank1(w, outputDim, inputDim, pendingRow, pendingDelta);
-        } else {
-            rank1(w);
-        }
-        pending = false;
+        writePendingToRows(w);
         columnsCurrent = false;
     }
 
@@ -295,20 +290,27 @@ final class LinearEuclideanKernel {
      * {@code w} is current (and the copy still is).
      */
     void flush(float[] w) {
-        if (pending) {
-            if (columns != null) {
-                vector.columnRank1(columns, stride, inputDim, pendingRow, pendingDelta);
-                rowsBehind = true;
-            } else if (vector != null) {
-                vector.rank1(w, outputDim, inputDim, pendingRow, pendingDelta);
-            } else {
-                rank1(w);
-            }
+        if (pending && columns != null) {
+            vector.columnRank1(columns, stride, inputDim, pendingRow, pendingDelta);
             pending = false;
+            rowsBehind = true;
+        }
+        if (pending) {
+            writePendingToRows(w);
         }
         if (rowsBehind) {
             copyToRows(w);
         }
+    }
+
+    /** The pending update written to the row-major {@code w}; nothing is pending afterwards. */
+    private void writePendingToRows(float[] w) {
+        if (vector != null) {
+            vector.rank1(w, outputDim, inputDim, pendingRow, pendingDelta);
+        } else {
+            rank1(w);
+        }
+        pending = false;
     }
 
     /**

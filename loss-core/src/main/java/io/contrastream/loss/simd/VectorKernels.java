@@ -84,7 +84,8 @@ public interface VectorKernels {
      * {@code stride} is a multiple of {@link #columnBlock()} (rows past the matrix's own are
      * padding, computed like the others); {@code out} holds at least {@code stride} values.
      *
-     * @throws UnsupportedOperationException if {@link #columnBlock()} is 0
+     * @throws UnsupportedOperationException if {@link #columnBlock()} is 0 or {@code stride} is not
+     *     a multiple of it (so too the two methods below)
      */
     void columnMatVec(float[] wt, int stride, float[] x, int n, float[] out);
 
