@@ -24,6 +24,11 @@ import java.util.SplittableRandom;
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
  *     io.contrastream.bench.LearnCpuRate            # add -Dcontrastream.vector=false for scalar
  * </pre>
+ *
+ * <p>Arguments, optional: the models to run ({@code encoder:input:hidden:embedding}, as {@link
+ * LearnBenchmark}'s {@code model}), each with SGD and Adam; without them all three and the
+ * collapsed-model row. One model alone takes about 10 seconds, short enough to alternate two builds
+ * many times on a noisy machine.
  */
 public final class LearnCpuRate {
 
@@ -32,7 +37,11 @@ public final class LearnCpuRate {
     public static void main(String[] args) {
         ThreadMXBean clock = ManagementFactory.getThreadMXBean();
         System.out.println("kernels: " + VectorKernels.describe());
-        for (String model : new String[] {"linear:64:0:32", "linear:784:0:128", "mlp:64:256:32"}) {
+        String[] models =
+                args.length > 0
+                        ? args
+                        : new String[] {"linear:64:0:32", "linear:784:0:128", "mlp:64:256:32"};
+        for (String model : models) {
             for (OptimizerKind rule : new OptimizerKind[] {OptimizerKind.SGD, OptimizerKind.ADAM}) {
                 String[] parts = model.split(":");
                 int input = Integer.parseInt(parts[1]);
@@ -61,6 +70,9 @@ public final class LearnCpuRate {
                 double best = bestRate(clock, learner, items, labels);
                 System.out.printf("%-18s %-5s %,12.0f pairs per CPU-second%n", model, rule, best);
             }
+        }
+        if (args.length > 0) {
+            return;
         }
         // A model fed SAME pairs only collapses (W -> 0); OnlineLearner.NEGLIGIBLE_STEP keeps
         // its weights out of subnormal floats, whose arithmetic is many times slower.

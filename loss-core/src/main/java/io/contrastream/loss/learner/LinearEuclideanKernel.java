@@ -26,14 +26,14 @@ import io.contrastream.loss.simd.VectorKernels;
  * are bit for bit those of applying each update at once ({@link #applySgd}). Anyone who reads
  * {@code W} other than through {@link #distance} must first call {@link #flush}.
  *
- * <p><b>Column-major working copy.</b> Built for plain SGD ({@code columnMajor}) on vector kernels
- * with column blocks ({@link VectorKernels#columnBlock()}, AVX-512), the kernel keeps its own copy
- * of {@code W} stored column-major, and that copy is the model between pairs: {@link #distance} and
- * the deferred update work on it (the same bits: the column kernels repeat {@link #fmaDot} row by
- * row), and {@link #flush} writes it back to the caller's row-major array. Whoever writes that
- * array other than through this kernel (another optimiser's step, a restored state) must first
- * {@link #flush} and afterwards call {@link #invalidate}, so that the next {@link #distance} copies
- * it in again. It costs one more {@code in x out} floats per model.
+ * <p><b>Working copy in panels.</b> Built for plain SGD ({@code panelCopy}) on vector kernels with
+ * panels ({@link VectorKernels#panelRows()}, AVX-512), the kernel keeps its own copy of {@code W}
+ * stored in panels of sixteen rows, each panel column-major, and that copy is the model between
+ * pairs: {@link #distance} and the deferred update work on it (the same bits: the panel kernels
+ * repeat {@link #fmaDot} row by row), and {@link #flush} writes it back to the caller's row-major
+ * array. Whoever writes that array other than through this kernel (another optimiser's step, a
+ * restored state) must first {@link #flush} and afterwards call {@link #invalidate}, so that the
+ * next {@link #distance} copies it in again. It costs one more {@code in x out} floats per model.
  *
  * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe.
  *
@@ -68,20 +68,20 @@ final class LinearEuclideanKernel {
     private boolean pending;
 
     /**
-     * The column-major working copy of {@code W} (element {@code (o, i)} at {@code i * stride +
-     * o}), or null when the kernel works on the caller's row-major array.
+     * The working copy of {@code W} in panels of sixteen rows ({@link VectorKernels#panelRows()}),
+     * or null when the kernel works on the caller's row-major array.
      */
-    private final float[] columns;
+    private final float[] panels;
 
     /**
-     * Rows of {@link #columns}: {@code outputDim} rounded up to the column block (padding is 0).
+     * Rows of {@link #panels}: {@code outputDim} rounded up to whole panels (padding rows are 0).
      */
-    private final int stride;
+    private final int rows;
 
-    /** Whether {@link #columns} holds the model (else the caller's array does). */
-    private boolean columnsCurrent;
+    /** Whether {@link #panels} holds the model (else the caller's array does). */
+    private boolean panelsCurrent;
 
-    /** Whether the caller's array lags {@link #columns} (updates written to the columns only). */
+    /** Whether the caller's array lags {@link #panels} (updates written to the panels only). */
     private boolean rowsBehind;
 
     /** The accumulators of {@link #fmaDot}. */
@@ -116,43 +116,43 @@ final class LinearEuclideanKernel {
     }
 
     /**
-     * @param columnMajor keep a column-major working copy of {@code W} when the vector kernels have
-     *     column blocks (see the class comment); ignored otherwise
+     * @param panelCopy keep a working copy of {@code W} in panels when the vector kernels have them
+     *     (see the class comment); ignored otherwise
      */
     LinearEuclideanKernel(
-            int inputDim, int outputDim, double eps, VectorKernels vector, boolean columnMajor) {
+            int inputDim, int outputDim, double eps, VectorKernels vector, boolean panelCopy) {
         this.vector = vector;
         this.inputDim = inputDim;
         this.outputDim = outputDim;
         this.eps = eps;
-        int block = vector == null ? 0 : vector.columnBlock();
-        int padded = block == 0 ? outputDim : (outputDim + block - 1) / block * block;
-        if (columnMajor && block > 0 && (long) padded * inputDim <= COLUMN_MAJOR_LIMIT) {
-            this.stride = padded;
-            this.columns = new float[stride * inputDim];
+        int panel = vector == null ? 0 : vector.panelRows();
+        int padded = panel == 0 ? outputDim : (outputDim + panel - 1) / panel * panel;
+        if (panelCopy && panel > 0 && (long) padded * inputDim <= PANEL_LIMIT) {
+            this.rows = padded;
+            this.panels = new float[rows * inputDim];
         } else {
-            this.stride = outputDim;
-            this.columns = null;
+            this.rows = outputDim;
+            this.panels = null;
         }
         this.delta = new float[inputDim];
-        this.diff = new float[stride];
+        this.diff = new float[rows];
         this.row = new float[inputDim];
         this.pendingDelta = new float[inputDim];
-        this.pendingRow = new float[stride];
+        this.pendingRow = new float[rows];
     }
 
     /**
-     * The largest {@code W}, in floats, kept column-major: 32 KiB, a core's L1 data cache. Within
-     * it the column kernels' strided passes stay in L1 and their cheap lane trees win (64 -> 32,
-     * {@code LearnCpuRate}); beyond it the row-major pass streams through L2 and its trees are
-     * spread over long rows (784 -> 128 ran slower column-major when tried: each of its eight row
-     * blocks strides through all 784 columns of a 400 KB matrix).
+     * The largest {@code W}, in floats, kept in panels: 4 MiB, a bound on the memory the copy adds
+     * to each model (it doubles the weights). Within it the panel kernels win at every size
+     * measured: 64 -> 32 through their cheap lane trees and bound-checked-once loops, 784 -> 128
+     * (400 KB, streamed through L2 panel by panel) about 1.3-1.8x the row-major pass ({@code
+     * LearnCpuRate}, README "Performance: kernels"). Larger models keep the row-major pass.
      */
-    static final long COLUMN_MAJOR_LIMIT = 8192;
+    static final long PANEL_LIMIT = 1 << 20;
 
-    /** Whether this kernel keeps a column-major working copy of {@code W}. */
-    boolean columnMajor() {
-        return columns != null;
+    /** Whether this kernel keeps a working copy of {@code W} in panels. */
+    boolean panelled() {
+        return panels != null;
     }
 
     /**
@@ -211,16 +211,16 @@ final class LinearEuclideanKernel {
      */
     double distance(float[] w) {
         int in = inputDim;
-        if (columns != null) {
-            if (!columnsCurrent) {
-                copyToColumns(w);
+        if (panels != null) {
+            if (!panelsCurrent) {
+                copyToPanels(w);
             }
             if (pending) {
-                vector.columnRank1ThenMatVec(
-                        columns, stride, in, pendingRow, pendingDelta, delta, diff);
+                vector.panelRank1ThenMatVec(
+                        panels, rows, in, pendingRow, pendingDelta, delta, diff);
                 rowsBehind = true;
             } else {
-                vector.columnMatVec(columns, stride, delta, in, diff);
+                vector.panelMatVec(panels, rows, delta, in, diff);
             }
         } else if (vector != null) {
             if (pending) {
@@ -272,26 +272,26 @@ final class LinearEuclideanKernel {
 
     /**
      * Plain SGD applied at once to the caller's array {@code w}, which must be current ({@link
-     * #flush}): {@link #deferSgd}, then the same rank-1 update written to {@code w} alone; a
-     * column-major copy is left out of date ({@link #invalidate}), so that the caller may check
-     * {@code w} and roll it back.
+     * #flush}): {@link #deferSgd}, then the same rank-1 update written to {@code w} alone; a panel
+     * copy is left out of date ({@link #invalidate}), so that the caller may check {@code w} and
+     * roll it back.
      */
     void applySgd(float[] w, double k) {
         if (rowsBehind) {
-            throw new IllegalStateException("the weights lag the column-major copy: flush first");
+            throw new IllegalStateException("the weights lag the panel copy: flush first");
         }
         deferSgd(k);
         writePendingToRows(w);
-        columnsCurrent = false;
+        panelsCurrent = false;
     }
 
     /**
-     * Writes the pending update, if any, and a column-major copy's updates to {@code w}; afterwards
-     * {@code w} is current (and the copy still is).
+     * Writes the pending update, if any, and a panel copy's updates to {@code w}; afterwards {@code
+     * w} is current (and the copy still is).
      */
     void flush(float[] w) {
-        if (pending && columns != null) {
-            vector.columnRank1(columns, stride, inputDim, pendingRow, pendingDelta);
+        if (pending && panels != null) {
+            vector.panelRank1(panels, rows, inputDim, pendingRow, pendingDelta);
             pending = false;
             rowsBehind = true;
         }
@@ -314,7 +314,7 @@ final class LinearEuclideanKernel {
     }
 
     /**
-     * Forgets the column-major copy: the caller's array, written by someone else, is the model.
+     * Forgets the panel copy: the caller's array, written by someone else, is the model.
      *
      * @throws IllegalStateException if that array was not current ({@link #flush} first)
      */
@@ -322,13 +322,13 @@ final class LinearEuclideanKernel {
         if (pending || rowsBehind) {
             throw new IllegalStateException("the weights are not current: flush before writing");
         }
-        columnsCurrent = false;
+        panelsCurrent = false;
     }
 
     /**
      * The largest magnitude among the weights and biases of the model as it stands, from {@code w}
-     * once it is current (a column-major copy's updates are written back first; an update pending
-     * is not included).
+     * once it is current (a panel copy's updates are written back first; an update pending is not
+     * included).
      */
     double maxAbsWeights(float[] w) {
         if (rowsBehind) {
@@ -337,14 +337,23 @@ final class LinearEuclideanKernel {
         return maxAbs(w);
     }
 
-    private void copyToColumns(float[] w) {
+    /** Rows per panel: {@link VectorKernels#panelRows()} where panels are kept. */
+    private static final int PANEL = 16;
+
+    /** Where element {@code (o, i)} of {@code W} is in {@link #panels}. */
+    private int panelIndex(int o, int i) {
+        int lane = o % PANEL;
+        return (o - lane) * inputDim + i * PANEL + lane;
+    }
+
+    private void copyToPanels(float[] w) {
         int in = inputDim;
         for (int o = 0; o < outputDim; o++) {
             for (int i = 0; i < in; i++) {
-                columns[i * stride + o] = w[o * in + i];
+                panels[panelIndex(o, i)] = w[o * in + i];
             }
         }
-        columnsCurrent = true;
+        panelsCurrent = true;
         rowsBehind = false;
     }
 
@@ -352,7 +361,7 @@ final class LinearEuclideanKernel {
         int in = inputDim;
         for (int o = 0; o < outputDim; o++) {
             for (int i = 0; i < in; i++) {
-                w[o * in + i] = columns[i * stride + o];
+                w[o * in + i] = panels[panelIndex(o, i)];
             }
         }
         rowsBehind = false;

@@ -190,7 +190,7 @@ public final class OnlineLearner {
                 config.optimizer().kind() == OptimizerKind.SGD
                         && config.optimizer().weightDecay() == 0.0;
         if (encoder instanceof LinearEncoder && distance instanceof EuclideanDistance) {
-            // Plain SGD's updates stay inside the kernel: it may keep W column-major.
+            // Plain SGD's updates stay inside the kernel: it may keep W in panels.
             this.fused =
                     new LinearEuclideanKernel(
                             inputDim,

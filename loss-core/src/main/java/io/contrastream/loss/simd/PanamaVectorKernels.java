@@ -209,11 +209,11 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
-    public int columnBlock() {
+    public int panelRows() {
         return wide ? 16 : 0;
     }
 
-    // The column kernels cast each vector they store with check(F16) (to the species' final
+    // The panel kernels cast each vector they store with check(F16) (to the species' final
     // vector class, a cast C2 folds). Without it, in a JVM that has also run vectors of other
     // shapes (the 128-bit ones of exactDot), C2 took the class of a vector at the end of a chain
     // of operations from intoArray's shared type profile, found two classes, and did not
@@ -221,10 +221,11 @@ final class PanamaVectorKernels implements VectorKernels {
     // (seen with -XX:+PrintInlining: "VectorSupport::store ... failed to inline (intrinsic)").
 
     @Override
-    public void columnMatVec(float[] wt, int stride, float[] x, int n, float[] out) {
-        requireColumns(stride);
+    public void panelMatVec(float[] wp, int rows, float[] x, int n, float[] out) {
+        requirePanels(rows);
         int bound = n - (n & 15);
-        for (int b = 0; b < stride; b += 16) {
+        for (int b = 0; b < rows; b += 16) {
+            int base = b * n;
             FloatVector c0 = FloatVector.zero(F16);
             FloatVector c1 = c0;
             FloatVector c2 = c0;
@@ -242,59 +243,58 @@ final class PanamaVectorKernels implements VectorKernels {
             FloatVector c14 = c0;
             FloatVector c15 = c0;
             for (int i = 0; i < bound; i += 16) {
-                c0 =
-                        FloatVector.fromArray(F16, wt, (i) * stride + b)
-                                .fma(FloatVector.broadcast(F16, x[i]), c0);
+                int p = base + i * 16;
+                c0 = FloatVector.fromArray(F16, wp, p).fma(FloatVector.broadcast(F16, x[i]), c0);
                 c1 =
-                        FloatVector.fromArray(F16, wt, (i + 1) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 16)
                                 .fma(FloatVector.broadcast(F16, x[i + 1]), c1);
                 c2 =
-                        FloatVector.fromArray(F16, wt, (i + 2) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 32)
                                 .fma(FloatVector.broadcast(F16, x[i + 2]), c2);
                 c3 =
-                        FloatVector.fromArray(F16, wt, (i + 3) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 48)
                                 .fma(FloatVector.broadcast(F16, x[i + 3]), c3);
                 c4 =
-                        FloatVector.fromArray(F16, wt, (i + 4) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 64)
                                 .fma(FloatVector.broadcast(F16, x[i + 4]), c4);
                 c5 =
-                        FloatVector.fromArray(F16, wt, (i + 5) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 80)
                                 .fma(FloatVector.broadcast(F16, x[i + 5]), c5);
                 c6 =
-                        FloatVector.fromArray(F16, wt, (i + 6) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 96)
                                 .fma(FloatVector.broadcast(F16, x[i + 6]), c6);
                 c7 =
-                        FloatVector.fromArray(F16, wt, (i + 7) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 112)
                                 .fma(FloatVector.broadcast(F16, x[i + 7]), c7);
                 c8 =
-                        FloatVector.fromArray(F16, wt, (i + 8) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 128)
                                 .fma(FloatVector.broadcast(F16, x[i + 8]), c8);
                 c9 =
-                        FloatVector.fromArray(F16, wt, (i + 9) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 144)
                                 .fma(FloatVector.broadcast(F16, x[i + 9]), c9);
                 c10 =
-                        FloatVector.fromArray(F16, wt, (i + 10) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 160)
                                 .fma(FloatVector.broadcast(F16, x[i + 10]), c10);
                 c11 =
-                        FloatVector.fromArray(F16, wt, (i + 11) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 176)
                                 .fma(FloatVector.broadcast(F16, x[i + 11]), c11);
                 c12 =
-                        FloatVector.fromArray(F16, wt, (i + 12) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 192)
                                 .fma(FloatVector.broadcast(F16, x[i + 12]), c12);
                 c13 =
-                        FloatVector.fromArray(F16, wt, (i + 13) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 208)
                                 .fma(FloatVector.broadcast(F16, x[i + 13]), c13);
                 c14 =
-                        FloatVector.fromArray(F16, wt, (i + 14) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 224)
                                 .fma(FloatVector.broadcast(F16, x[i + 14]), c14);
                 c15 =
-                        FloatVector.fromArray(F16, wt, (i + 15) * stride + b)
+                        FloatVector.fromArray(F16, wp, p + 240)
                                 .fma(FloatVector.broadcast(F16, x[i + 15]), c15);
             }
             FloatVector t = FloatVector.zero(F16);
             for (int i = bound; i < n; i++) {
                 t =
-                        FloatVector.fromArray(F16, wt, i * stride + b)
+                        FloatVector.fromArray(F16, wp, base + i * 16)
                                 .fma(FloatVector.broadcast(F16, x[i]), t);
             }
             // fmaDot's tree (h = 8, 4, 2, 1), then s_0 + t: lane o is row b + o throughout.
@@ -317,14 +317,15 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
-    public void columnRank1ThenMatVec(
-            float[] wt, int stride, int n, float[] a, float[] u, float[] x, float[] out) {
-        // Written out as columnMatVec is, not shared through helpers: in methods this large C2
+    public void panelRank1ThenMatVec(
+            float[] wp, int rows, int n, float[] a, float[] u, float[] x, float[] out) {
+        // Written out as panelMatVec is, not shared through helpers: in methods this large C2
         // stopped inlining a helper that took or returned vectors (-XX:+PrintInlining:
         // NodeCountInliningCutoff), and a vector passed to a call that is not inlined is boxed.
-        requireColumns(stride);
+        requirePanels(rows);
         int bound = n - (n & 15);
-        for (int b = 0; b < stride; b += 16) {
+        for (int b = 0; b < rows; b += 16) {
+            int base = b * n;
             FloatVector av = FloatVector.fromArray(F16, a, b);
             FloatVector c0 = FloatVector.zero(F16);
             FloatVector c1 = c0;
@@ -343,125 +344,123 @@ final class PanamaVectorKernels implements VectorKernels {
             FloatVector c14 = c0;
             FloatVector c15 = c0;
             for (int i = 0; i < bound; i += 16) {
-                int p0 = (i) * stride + b;
+                int p = base + i * 16;
                 FloatVector w0 =
-                        av.fma(
-                                FloatVector.broadcast(F16, u[i]),
-                                FloatVector.fromArray(F16, wt, p0));
-                ((FloatVector) w0.check(F16)).intoArray(wt, p0);
+                        av.fma(FloatVector.broadcast(F16, u[i]), FloatVector.fromArray(F16, wp, p));
+                ((FloatVector) w0.check(F16)).intoArray(wp, p);
                 c0 = w0.fma(FloatVector.broadcast(F16, x[i]), c0);
-                int p1 = (i + 1) * stride + b;
+                int p1 = p + 16;
                 FloatVector w1 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 1]),
-                                FloatVector.fromArray(F16, wt, p1));
-                ((FloatVector) w1.check(F16)).intoArray(wt, p1);
+                                FloatVector.fromArray(F16, wp, p1));
+                ((FloatVector) w1.check(F16)).intoArray(wp, p1);
                 c1 = w1.fma(FloatVector.broadcast(F16, x[i + 1]), c1);
-                int p2 = (i + 2) * stride + b;
+                int p2 = p + 32;
                 FloatVector w2 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 2]),
-                                FloatVector.fromArray(F16, wt, p2));
-                ((FloatVector) w2.check(F16)).intoArray(wt, p2);
+                                FloatVector.fromArray(F16, wp, p2));
+                ((FloatVector) w2.check(F16)).intoArray(wp, p2);
                 c2 = w2.fma(FloatVector.broadcast(F16, x[i + 2]), c2);
-                int p3 = (i + 3) * stride + b;
+                int p3 = p + 48;
                 FloatVector w3 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 3]),
-                                FloatVector.fromArray(F16, wt, p3));
-                ((FloatVector) w3.check(F16)).intoArray(wt, p3);
+                                FloatVector.fromArray(F16, wp, p3));
+                ((FloatVector) w3.check(F16)).intoArray(wp, p3);
                 c3 = w3.fma(FloatVector.broadcast(F16, x[i + 3]), c3);
-                int p4 = (i + 4) * stride + b;
+                int p4 = p + 64;
                 FloatVector w4 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 4]),
-                                FloatVector.fromArray(F16, wt, p4));
-                ((FloatVector) w4.check(F16)).intoArray(wt, p4);
+                                FloatVector.fromArray(F16, wp, p4));
+                ((FloatVector) w4.check(F16)).intoArray(wp, p4);
                 c4 = w4.fma(FloatVector.broadcast(F16, x[i + 4]), c4);
-                int p5 = (i + 5) * stride + b;
+                int p5 = p + 80;
                 FloatVector w5 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 5]),
-                                FloatVector.fromArray(F16, wt, p5));
-                ((FloatVector) w5.check(F16)).intoArray(wt, p5);
+                                FloatVector.fromArray(F16, wp, p5));
+                ((FloatVector) w5.check(F16)).intoArray(wp, p5);
                 c5 = w5.fma(FloatVector.broadcast(F16, x[i + 5]), c5);
-                int p6 = (i + 6) * stride + b;
+                int p6 = p + 96;
                 FloatVector w6 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 6]),
-                                FloatVector.fromArray(F16, wt, p6));
-                ((FloatVector) w6.check(F16)).intoArray(wt, p6);
+                                FloatVector.fromArray(F16, wp, p6));
+                ((FloatVector) w6.check(F16)).intoArray(wp, p6);
                 c6 = w6.fma(FloatVector.broadcast(F16, x[i + 6]), c6);
-                int p7 = (i + 7) * stride + b;
+                int p7 = p + 112;
                 FloatVector w7 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 7]),
-                                FloatVector.fromArray(F16, wt, p7));
-                ((FloatVector) w7.check(F16)).intoArray(wt, p7);
+                                FloatVector.fromArray(F16, wp, p7));
+                ((FloatVector) w7.check(F16)).intoArray(wp, p7);
                 c7 = w7.fma(FloatVector.broadcast(F16, x[i + 7]), c7);
-                int p8 = (i + 8) * stride + b;
+                int p8 = p + 128;
                 FloatVector w8 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 8]),
-                                FloatVector.fromArray(F16, wt, p8));
-                ((FloatVector) w8.check(F16)).intoArray(wt, p8);
+                                FloatVector.fromArray(F16, wp, p8));
+                ((FloatVector) w8.check(F16)).intoArray(wp, p8);
                 c8 = w8.fma(FloatVector.broadcast(F16, x[i + 8]), c8);
-                int p9 = (i + 9) * stride + b;
+                int p9 = p + 144;
                 FloatVector w9 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 9]),
-                                FloatVector.fromArray(F16, wt, p9));
-                ((FloatVector) w9.check(F16)).intoArray(wt, p9);
+                                FloatVector.fromArray(F16, wp, p9));
+                ((FloatVector) w9.check(F16)).intoArray(wp, p9);
                 c9 = w9.fma(FloatVector.broadcast(F16, x[i + 9]), c9);
-                int p10 = (i + 10) * stride + b;
+                int p10 = p + 160;
                 FloatVector w10 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 10]),
-                                FloatVector.fromArray(F16, wt, p10));
-                ((FloatVector) w10.check(F16)).intoArray(wt, p10);
+                                FloatVector.fromArray(F16, wp, p10));
+                ((FloatVector) w10.check(F16)).intoArray(wp, p10);
                 c10 = w10.fma(FloatVector.broadcast(F16, x[i + 10]), c10);
-                int p11 = (i + 11) * stride + b;
+                int p11 = p + 176;
                 FloatVector w11 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 11]),
-                                FloatVector.fromArray(F16, wt, p11));
-                ((FloatVector) w11.check(F16)).intoArray(wt, p11);
+                                FloatVector.fromArray(F16, wp, p11));
+                ((FloatVector) w11.check(F16)).intoArray(wp, p11);
                 c11 = w11.fma(FloatVector.broadcast(F16, x[i + 11]), c11);
-                int p12 = (i + 12) * stride + b;
+                int p12 = p + 192;
                 FloatVector w12 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 12]),
-                                FloatVector.fromArray(F16, wt, p12));
-                ((FloatVector) w12.check(F16)).intoArray(wt, p12);
+                                FloatVector.fromArray(F16, wp, p12));
+                ((FloatVector) w12.check(F16)).intoArray(wp, p12);
                 c12 = w12.fma(FloatVector.broadcast(F16, x[i + 12]), c12);
-                int p13 = (i + 13) * stride + b;
+                int p13 = p + 208;
                 FloatVector w13 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 13]),
-                                FloatVector.fromArray(F16, wt, p13));
-                ((FloatVector) w13.check(F16)).intoArray(wt, p13);
+                                FloatVector.fromArray(F16, wp, p13));
+                ((FloatVector) w13.check(F16)).intoArray(wp, p13);
                 c13 = w13.fma(FloatVector.broadcast(F16, x[i + 13]), c13);
-                int p14 = (i + 14) * stride + b;
+                int p14 = p + 224;
                 FloatVector w14 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 14]),
-                                FloatVector.fromArray(F16, wt, p14));
-                ((FloatVector) w14.check(F16)).intoArray(wt, p14);
+                                FloatVector.fromArray(F16, wp, p14));
+                ((FloatVector) w14.check(F16)).intoArray(wp, p14);
                 c14 = w14.fma(FloatVector.broadcast(F16, x[i + 14]), c14);
-                int p15 = (i + 15) * stride + b;
+                int p15 = p + 240;
                 FloatVector w15 =
                         av.fma(
                                 FloatVector.broadcast(F16, u[i + 15]),
-                                FloatVector.fromArray(F16, wt, p15));
-                ((FloatVector) w15.check(F16)).intoArray(wt, p15);
+                                FloatVector.fromArray(F16, wp, p15));
+                ((FloatVector) w15.check(F16)).intoArray(wp, p15);
                 c15 = w15.fma(FloatVector.broadcast(F16, x[i + 15]), c15);
             }
             FloatVector t = FloatVector.zero(F16);
             for (int i = bound; i < n; i++) {
-                int p = i * stride + b;
+                int p = base + i * 16;
                 FloatVector w =
-                        av.fma(FloatVector.broadcast(F16, u[i]), FloatVector.fromArray(F16, wt, p));
-                ((FloatVector) w.check(F16)).intoArray(wt, p);
+                        av.fma(FloatVector.broadcast(F16, u[i]), FloatVector.fromArray(F16, wp, p));
+                ((FloatVector) w.check(F16)).intoArray(wp, p);
                 t = w.fma(FloatVector.broadcast(F16, x[i]), t);
             }
             // fmaDot's tree (h = 8, 4, 2, 1), then s_0 + t: lane o is row b + o throughout.
@@ -484,27 +483,29 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
-    public void columnRank1(float[] wt, int stride, int n, float[] a, float[] u) {
-        requireColumns(stride);
-        for (int b = 0; b < stride; b += 16) {
+    public void panelRank1(float[] wp, int rows, int n, float[] a, float[] u) {
+        requirePanels(rows);
+        for (int b = 0; b < rows; b += 16) {
+            int base = b * n;
             FloatVector av = FloatVector.fromArray(F16, a, b);
-            for (int i = 0, p = b; i < n; i++, p += stride) {
+            for (int i = 0; i < n; i++) {
+                int p = base + i * 16;
                 ((FloatVector)
                                 (av.fma(
                                                 FloatVector.broadcast(F16, u[i]),
-                                                FloatVector.fromArray(F16, wt, p)))
+                                                FloatVector.fromArray(F16, wp, p)))
                                         .check(F16))
-                        .intoArray(wt, p);
+                        .intoArray(wp, p);
             }
         }
     }
 
-    private void requireColumns(int stride) {
-        if (!wide || (stride & 15) != 0) {
+    private void requirePanels(int rows) {
+        if (!wide || (rows & 15) != 0) {
             throw new UnsupportedOperationException(
-                    "column-major kernels need sixteen-lane registers and a stride that is a"
-                            + " multiple of 16; stride "
-                            + stride
+                    "panel kernels need sixteen-lane registers and a row count that is a"
+                            + " multiple of 16; rows "
+                            + rows
                             + " on "
                             + this);
         }

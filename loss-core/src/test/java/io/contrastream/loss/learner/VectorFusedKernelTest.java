@@ -127,18 +127,18 @@ class VectorFusedKernelTest {
     }
 
     /**
-     * The column-major working copy against the plain row-major loops: 300 pairs of deferred SGD,
-     * with every fifth pair's update applied at once to the row-major array (which makes the copy
-     * out of date and the next distance copy it in again) and the weights written back and compared
-     * every seventh pair; distances, {@code e} and weights bit-identical throughout.
+     * The working copy in panels against the plain row-major loops: 300 pairs of deferred SGD, with
+     * every fifth pair's update applied at once to the row-major array (which makes the copy out of
+     * date and the next distance copy it in again) and the weights written back and compared every
+     * seventh pair; distances, {@code e} and weights bit-identical throughout.
      */
-    private static void columnMajorEqualsPlain(int in, int out) {
+    private static void panelCopyEqualsPlain(int in, int out) {
         VectorKernels v = VectorKernels.best();
         assertThat(v).as("tests run with --add-modules jdk.incubator.vector").isNotNull();
-        assertThat(v.columnBlock()).as("AVX-512: sixteen float lanes").isEqualTo(16);
-        LinearEuclideanKernel columns = new LinearEuclideanKernel(in, out, 1e-8, v, true);
+        assertThat(v.panelRows()).as("AVX-512: sixteen float lanes").isEqualTo(16);
+        LinearEuclideanKernel panels = new LinearEuclideanKernel(in, out, 1e-8, v, true);
         LinearEuclideanKernel plain = new LinearEuclideanKernel(in, out, 1e-8, null);
-        assertThat(columns.columnMajor()).isTrue();
+        assertThat(panels.panelled()).isTrue();
         SplittableRandom random = new SplittableRandom(in * 13L + out);
         float[] wc = new float[out * in + out];
         for (int i = 0; i < wc.length; i++) {
@@ -153,33 +153,33 @@ class VectorFusedKernelTest {
                 x1[i] = (float) random.nextGaussian();
                 x2[i] = (float) random.nextGaussian();
             }
-            columns.prepare(x1, x2);
+            panels.prepare(x1, x2);
             plain.prepare(x1, x2);
-            double dc = columns.distance(wc);
+            double dc = panels.distance(wc);
             double dp = plain.distance(wp);
             assertThat(Double.doubleToLongBits(dc))
                     .as(in + "->" + out + " distance at step " + step)
                     .isEqualTo(Double.doubleToLongBits(dp));
-            assertThat(Arrays.copyOf(columns.diff, out)).isEqualTo(plain.diff);
+            assertThat(Arrays.copyOf(panels.diff, out)).isEqualTo(plain.diff);
             if (!Arrays.equals(wc, wp)) {
                 stale++;
             }
             double k = -1e-2 * random.nextGaussian();
             if (step % 5 == 0) {
-                columns.flush(wc);
-                columns.applySgd(wc, k);
+                panels.flush(wc);
+                panels.applySgd(wc, k);
                 plain.applySgd(wp, k);
             } else {
-                columns.deferSgd(k);
+                panels.deferSgd(k);
                 plain.deferSgd(k);
             }
             if (step % 7 == 0) {
-                columns.flush(wc);
+                panels.flush(wc);
                 plain.flush(wp);
                 assertThat(wc).as(in + "->" + out + " weights after step " + step).isEqualTo(wp);
             }
         }
-        columns.flush(wc);
+        panels.flush(wc);
         plain.flush(wp);
         assertThat(wc).as(in + "->" + out + " weights after the last flush").isEqualTo(wp);
         // The caller's array did lag the copy between flushes: the copy was the model.
@@ -187,31 +187,35 @@ class VectorFusedKernelTest {
     }
 
     @Test
-    void columnMajorCopyEqualsThePlainRowMajorLoops() {
-        columnMajorEqualsPlain(64, 32);
-        columnMajorEqualsPlain(128, 64);
-        columnMajorEqualsPlain(100, 40);
-        columnMajorEqualsPlain(37, 5);
-        columnMajorEqualsPlain(3, 2);
-        columnMajorEqualsPlain(20, 17);
+    void panelCopyEqualsThePlainRowMajorLoops() {
+        panelCopyEqualsPlain(64, 32);
+        panelCopyEqualsPlain(128, 64);
+        panelCopyEqualsPlain(100, 40);
+        panelCopyEqualsPlain(37, 5);
+        panelCopyEqualsPlain(3, 2);
+        panelCopyEqualsPlain(20, 17);
+        panelCopyEqualsPlain(784, 128);
     }
 
     @Test
-    void onlyAMatrixThatFitsTheLimitIsKeptColumnMajor() {
+    void onlyAMatrixThatFitsTheLimitIsKeptInPanels() {
         VectorKernels v = VectorKernels.best();
-        assertThat(new LinearEuclideanKernel(128, 64, 1e-8, v, true).columnMajor()).isTrue();
-        // 129 inputs x 64 rows: one column over 8192 floats.
-        assertThat(new LinearEuclideanKernel(129, 64, 1e-8, v, true).columnMajor()).isFalse();
-        assertThat(new LinearEuclideanKernel(784, 128, 1e-8, v, true).columnMajor()).isFalse();
-        assertThat(new LinearEuclideanKernel(64, 32, 1e-8, v, false).columnMajor()).isFalse();
-        assertThat(new LinearEuclideanKernel(64, 32, 1e-8, null, true).columnMajor()).isFalse();
+        assertThat(LinearEuclideanKernel.PANEL_LIMIT).isEqualTo(1 << 20);
+        assertThat(new LinearEuclideanKernel(784, 128, 1e-8, v, true).panelled()).isTrue();
+        assertThat(new LinearEuclideanKernel(16384, 64, 1e-8, v, true).panelled()).isTrue();
+        // 16,385 inputs x 64 rows: one column over the limit.
+        assertThat(new LinearEuclideanKernel(16385, 64, 1e-8, v, true).panelled()).isFalse();
+        // 60 rows are padded to 64: 16,385 x 60 is within 1 << 20 unpadded, over it padded.
+        assertThat(new LinearEuclideanKernel(16385, 60, 1e-8, v, true).panelled()).isFalse();
+        assertThat(new LinearEuclideanKernel(64, 32, 1e-8, v, false).panelled()).isFalse();
+        assertThat(new LinearEuclideanKernel(64, 32, 1e-8, null, true).panelled()).isFalse();
     }
 
     @Test
-    void writingTheWeightsWhileTheyLagTheColumnCopyIsRefused() {
+    void writingTheWeightsWhileTheyLagThePanelCopyIsRefused() {
         LinearEuclideanKernel kernel =
                 new LinearEuclideanKernel(16, 16, 1e-8, VectorKernels.best(), true);
-        assertThat(kernel.columnMajor()).as("tests run on AVX-512 with the vector module").isTrue();
+        assertThat(kernel.panelled()).as("tests run on AVX-512 with the vector module").isTrue();
         float[] w = new float[16 * 16 + 16];
         Arrays.fill(w, 0.25f);
         float[] x = new float[16];

@@ -150,70 +150,71 @@ class PanamaVectorKernelsTest {
     }
 
     /**
-     * The column-major kernels against the row loops on the same matrix stored row-major: every
-     * stride of up to three blocks, widths with and without a tail, padding rows included.
+     * The panel kernels against the row loops on the same matrix stored row-major: up to three
+     * panels, widths with and without a tail, padding rows included.
      */
     @Test
-    void columnKernelsEqualTheRowLoopsOnTheTransposedMatrix() {
-        assertThat(vector.columnBlock()).as("AVX-512: sixteen float lanes").isEqualTo(16);
-        assertThat(PanamaVectorKernels.narrow().columnBlock()).isZero();
+    void panelKernelsEqualTheRowLoopsOnTheSameMatrixInPanels() {
+        assertThat(vector.panelRows()).as("AVX-512: sixteen float lanes").isEqualTo(16);
+        assertThat(PanamaVectorKernels.narrow().panelRows()).isZero();
         SplittableRandom random = new SplittableRandom(7);
         int[] widths = {0, 1, 3, 15, 16, 17, 31, 32, 33, 64, 65, 784};
-        for (int stride : new int[] {16, 32, 48}) {
+        for (int rows : new int[] {16, 32, 48}) {
             for (int n : widths) {
-                String what = stride + "x" + n;
-                float[] w = vector(random, stride * n);
-                float[] wt = transpose(w, stride, n);
+                String what = rows + "x" + n;
+                float[] w = vector(random, rows * n);
+                float[] wp = toPanels(w, rows, n);
                 float[] x = vector(random, n);
                 float[] u = vector(random, n);
-                float[] a = vector(random, stride);
-                float[] expected = new float[stride];
-                float[] out = new float[stride];
-                for (int o = 0; o < stride; o++) {
+                float[] a = vector(random, rows);
+                float[] expected = new float[rows];
+                float[] out = new float[rows];
+                for (int o = 0; o < rows; o++) {
                     expected[o] = referenceFmaDot(w, o * n, x, n);
                 }
-                vector.columnMatVec(wt, stride, x, n, out);
-                assertBits("columnMatVec " + what, expected, out);
+                vector.panelMatVec(wp, rows, x, n, out);
+                assertBits("panelMatVec " + what, expected, out);
 
                 float[] updated = w.clone();
-                for (int o = 0; o < stride; o++) {
+                for (int o = 0; o < rows; o++) {
                     for (int i = 0; i < n; i++) {
                         updated[o * n + i] = Math.fma(a[o], u[i], updated[o * n + i]);
                     }
                     expected[o] = referenceFmaDot(updated, o * n, x, n);
                 }
-                float[] fused = wt.clone();
-                vector.columnRank1ThenMatVec(fused, stride, n, a, u, x, out);
+                float[] fused = wp.clone();
+                vector.panelRank1ThenMatVec(fused, rows, n, a, u, x, out);
                 assertBits(
-                        "columnRank1ThenMatVec weights " + what,
-                        transpose(updated, stride, n),
-                        fused);
-                assertBits("columnRank1ThenMatVec " + what, expected, out);
-                float[] alone = wt.clone();
-                vector.columnRank1(alone, stride, n, a, u);
-                assertBits("columnRank1 " + what, transpose(updated, stride, n), alone);
+                        "panelRank1ThenMatVec weights " + what, toPanels(updated, rows, n), fused);
+                assertBits("panelRank1ThenMatVec " + what, expected, out);
+                float[] alone = wp.clone();
+                vector.panelRank1(alone, rows, n, a, u);
+                assertBits("panelRank1 " + what, toPanels(updated, rows, n), alone);
             }
         }
         assertThatThrownBy(
-                        () ->
-                                vector.columnMatVec(
-                                        new float[20], 20, new float[1], 1, new float[20]))
+                        () -> vector.panelMatVec(new float[20], 20, new float[1], 1, new float[20]))
                 .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("stride 20");
+                .hasMessageContaining("rows 20");
         assertThatThrownBy(
                         () ->
                                 PanamaVectorKernels.narrow()
-                                        .columnMatVec(
+                                        .panelMatVec(
                                                 new float[16], 16, new float[1], 1, new float[16]))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
-    /** {@code rows x n} row-major to column-major: element (o, i) at {@code i * rows + o}. */
-    private static float[] transpose(float[] w, int rows, int n) {
+    /**
+     * {@code rows x n} row-major to panels of sixteen rows, each column-major: element (o, i) at
+     * {@code (o / 16) * 16 * n + i * 16 + o % 16}, written out from the definition.
+     */
+    private static float[] toPanels(float[] w, int rows, int n) {
         float[] t = new float[rows * n];
         for (int o = 0; o < rows; o++) {
+            int panel = o / 16;
+            int lane = o % 16;
             for (int i = 0; i < n; i++) {
-                t[i * rows + o] = w[o * n + i];
+                t[panel * 16 * n + i * 16 + lane] = w[o * n + i];
             }
         }
         return t;
