@@ -51,7 +51,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * the CPU time of the trainer's task thread per pair over the same records (thread CPU clock), a
  * figure that other processes on a busy machine disturb far less than the wall rate. All pairs are
  * labelled (every pair is an update), 64 features each. The source and the shuffle between source
- * and trainer (serialisation of each record) are part of the figure, as in the real job.
+ * and trainer (serialisation of each record) are part of the figure, as in the real job; with
+ * {@code --chain-trainer true} the trainer runs chained in the source's thread instead, as the job
+ * does with {@code --chain-trainer} ({@link ContrastreamJob#train}): no shuffle, and the CPU figure
+ * is then the source's, the trainer's and the sink's together.
  *
  * <p>Each run is a fresh JVM with this one's options and class path ({@code --fork false} runs them
  * all in this JVM, where later runs inherit earlier ones' compiled code and leftovers). One run's
@@ -66,7 +69,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *     io.contrastream.bench.EngineThroughput \
  *     [--records 3000000] [--models 10,1000] [--backends hashmap,rocksdb] \
  *     [--configs identity,linear-sgd,linear-adam] [--checkpoint-interval 2000] [--repeat 1] \
- *     [--fork true]
+ *     [--chain-trainer false] [--fork true]
  * </pre>
  */
 public final class EngineThroughput {
@@ -107,6 +110,7 @@ public final class EngineThroughput {
         long interval = 2000;
         int repeat = 1;
         boolean fork = true;
+        boolean chain = false;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 == args.length) {
                 throw new IllegalArgumentException(args[i] + " needs a value");
@@ -130,6 +134,9 @@ public final class EngineThroughput {
                 case "--fork":
                     fork = Boolean.parseBoolean(args[i + 1]);
                     break;
+                case "--chain-trainer":
+                    chain = Boolean.parseBoolean(args[i + 1]);
+                    break;
                 case "--run-one":
                     // A forked child: one run, one machine-readable line.
                     String[] one = args[i + 1].split(",");
@@ -139,7 +146,9 @@ public final class EngineThroughput {
                                     one[1],
                                     Integer.parseInt(one[2]),
                                     Long.parseLong(one[3]),
-                                    Long.parseLong(one[4]));
+                                    Long.parseLong(one[4]),
+                                    false,
+                                    Boolean.parseBoolean(one[5]));
                     System.out.printf(
                             Locale.ROOT,
                             "%s %s %s %s %s%n",
@@ -163,11 +172,14 @@ public final class EngineThroughput {
                 Locale.ROOT,
                 "trainer throughput, MiniCluster, parallelism 1, %,d labelled pairs per run"
                         + " (rate over the last 80 %%), %d features, checkpoints every %d ms,"
-                        + " kernels: %s%n",
+                        + " kernels: %s; %s%n",
                 records,
                 FEATURES,
                 interval,
-                VectorKernels.describe());
+                VectorKernels.describe(),
+                chain
+                        ? "trainer chained to the source (--chain-trainer true)"
+                        : "trainer behind the keyBy shuffle");
         String header =
                 String.format(
                         Locale.ROOT,
@@ -187,13 +199,15 @@ public final class EngineThroughput {
                     for (String n : models.split(",")) {
                         Result r =
                                 fork
-                                        ? runForked(config, backend, n, records, interval)
+                                        ? runForked(config, backend, n, records, interval, chain)
                                         : run(
                                                 config,
                                                 backend,
                                                 Integer.parseInt(n),
                                                 records,
-                                                interval);
+                                                interval,
+                                                false,
+                                                chain);
                         String row =
                                 String.format(Locale.ROOT, "%-12s %-8s %8s", config, backend, n);
                         rows.computeIfAbsent(row, k -> new ArrayList<>()).add(r);
@@ -293,7 +307,12 @@ public final class EngineThroughput {
      * decisions, threads and leftovers do not carry into the next.
      */
     private static Result runForked(
-            String config, String backend, String models, long records, long interval)
+            String config,
+            String backend,
+            String models,
+            long records,
+            long interval,
+            boolean chain)
             throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -302,7 +321,8 @@ public final class EngineThroughput {
         command.add(System.getProperty("java.class.path"));
         command.add(EngineThroughput.class.getName());
         command.add("--run-one");
-        command.add(String.join(",", config, backend, models, "" + records, "" + interval));
+        command.add(
+                String.join(",", config, backend, models, "" + records, "" + interval, "" + chain));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         try (var lines =
@@ -339,17 +359,21 @@ public final class EngineThroughput {
 
     static Result run(String config, String backend, int models, long records, long interval)
             throws Exception {
-        return run(config, backend, models, records, interval, false);
+        return run(config, backend, models, records, interval, false, false);
     }
 
-    /** One job; with {@code probeHeap}, the heap used after GC is taken at the last record. */
+    /**
+     * One job; with {@code probeHeap}, the heap used after GC is taken at the last record; with
+     * {@code chain}, the trainer is chained to the source ({@link JobSettings#chainTrainer()}).
+     */
     static Result run(
             String config,
             String backend,
             int models,
             long records,
             long interval,
-            boolean probeHeap)
+            boolean probeHeap,
+            boolean chain)
             throws Exception {
         Path dir = Files.createTempDirectory("contrastream-bench");
         Configuration conf =
@@ -380,7 +404,8 @@ public final class EngineThroughput {
                         WireFormat.AVRO,
                         JobSettings.DEFAULT_MAX_FEATURES,
                         JobSettings.DEFAULT_MAX_EVENT_TIME_AHEAD,
-                        SourceInfo.kafka("bench"));
+                        SourceInfo.kafka("bench"),
+                        chain);
         DataStream<PairRecord> pairs =
                 env.fromSource(
                         new DataGeneratorSource<>(

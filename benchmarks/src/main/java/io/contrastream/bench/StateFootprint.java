@@ -126,10 +126,11 @@ public final class StateFootprint {
                 "per model B");
         for (String backend : new String[] {"hashmap", "rocksdb"}) {
             long one =
-                    EngineThroughput.run("linear-adam", backend, 1, 20L * MODELS, 2000, true)
+                    EngineThroughput.run("linear-adam", backend, 1, 20L * MODELS, 2000, true, false)
                             .heapAtEnd();
             long many =
-                    EngineThroughput.run("linear-adam", backend, MODELS, 20L * MODELS, 2000, true)
+                    EngineThroughput.run(
+                                    "linear-adam", backend, MODELS, 20L * MODELS, 2000, true, false)
                             .heapAtEnd();
             System.out.printf(
                     Locale.ROOT,

@@ -12,6 +12,8 @@ import io.contrastream.schema.LossMetrics;
 import io.contrastream.schema.PairScore;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -71,11 +73,39 @@ public final class ContrastreamJob {
      * The training stage alone: {@code pairs} keyed by model into the trainer. Its side outputs are
      * {@link OnlineContrastiveTrainer#METRICS}, {@link OnlineContrastiveTrainer#ALERTS} and {@link
      * OnlineContrastiveTrainer#DEAD_LETTERS}. The throughput harness builds this same stage.
+     *
+     * <p>By default the pairs cross a keyBy shuffle: each is serialised by the thread that decoded
+     * it and read back by the trainer's, which lets the two run on two cores at once. With {@link
+     * JobSettings#chainTrainer()} the trainer instead runs in its input's thread, chained to it:
+     * the stream is reinterpreted as keyed by model ({@link
+     * DataStreamUtils#reinterpretAsKeyedStream}) and no pair is serialised between the stages. That
+     * is exact only at parallelism 1, where every key group belongs to the one subtask, so it is
+     * refused otherwise. The same pairs reach the same models in the same order: the outputs are
+     * the same either way, and the state is the same keyed state under the same operator id.
+     *
+     * @throws IllegalArgumentException if {@code chainTrainer} is set and {@code pairs} or the
+     *     environment's default parallelism is not 1
      */
     public static SingleOutputStreamOperator<PairScore> train(
             DataStream<PairRecord> pairs, JobSettings settings) {
-        return pairs.keyBy(PairRecord::model, Types.STRING)
-                .transform(
+        KeyedStream<PairRecord, String> keyed;
+        if (settings.chainTrainer()) {
+            int environment = pairs.getExecutionEnvironment().getParallelism();
+            if (pairs.getParallelism() != 1 || environment != 1) {
+                throw new IllegalArgumentException(
+                        "chain-trainer needs parallelism 1 (the trainer's input runs at "
+                                + pairs.getParallelism()
+                                + ", the job's default is "
+                                + environment
+                                + "): chained, the trainer sees only its own input's pairs");
+            }
+            keyed =
+                    DataStreamUtils.reinterpretAsKeyedStream(
+                            pairs, PairRecord::model, Types.STRING);
+        } else {
+            keyed = pairs.keyBy(PairRecord::model, Types.STRING);
+        }
+        return keyed.transform(
                         "online contrastive trainer",
                         // A score's fields are immutable values: the copy to a chained sink need
                         // not be Avro's deep copy, only the score's own field by field.

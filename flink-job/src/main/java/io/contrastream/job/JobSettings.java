@@ -14,14 +14,27 @@ import java.io.Serializable;
  * @param maxEventTimeAhead how far, in ms, an event time may lie ahead of the engine's clock (>=
  *     0); later ones are dead-lettered BAD_TIMESTAMP
  * @param source where the input comes from, for dead letters
+ * @param chainTrainer run the trainer in its input's thread, without the keyBy shuffle ({@code
+ *     --chain-trainer}); only for a job at parallelism 1 (see {@link ContrastreamJob#train})
  */
 public record JobSettings(
         TrainerSettings trainer,
         WireFormat format,
         int maxFeatures,
         long maxEventTimeAhead,
-        SourceInfo source)
+        SourceInfo source,
+        boolean chainTrainer)
         implements Serializable {
+
+    /** The settings with the trainer behind the keyBy shuffle (the default). */
+    public JobSettings(
+            TrainerSettings trainer,
+            WireFormat format,
+            int maxFeatures,
+            long maxEventTimeAhead,
+            SourceInfo source) {
+        this(trainer, format, maxFeatures, maxEventTimeAhead, source, false);
+    }
 
     /** Default for {@code --max-features}: 65,536 values per item. */
     public static final int DEFAULT_MAX_FEATURES = 65_536;

@@ -279,6 +279,16 @@ public final class ModelOptions {
     int parallelism;
 
     @Option(
+            names = "--chain-trainer",
+            defaultValue = "false",
+            description =
+                    "Run the trainer in the decoder's thread, chained, with no keyBy shuffle: no"
+                            + " pair is serialised between decoding and training (more pairs per"
+                            + " CPU-second), but the two no longer run on two cores at once."
+                            + " Parallelism 1 only (default: ${DEFAULT-VALUE}).")
+    boolean chainTrainer;
+
+    @Option(
             names = "--checkpoint-interval",
             defaultValue = "5000",
             description =
@@ -348,7 +358,8 @@ public final class ModelOptions {
 
     /** The topology settings for input from {@code source}. */
     public JobSettings settings(SourceInfo source) {
-        return new JobSettings(trainer(), format, maxFeatures, maxEventTimeAhead, source);
+        return new JobSettings(
+                trainer(), format, maxFeatures, maxEventTimeAhead, source, chainTrainer);
     }
 
     /** {@code --parallelism}. */
@@ -380,6 +391,12 @@ public final class ModelOptions {
     public void checkJobFlags() {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+        }
+        if (chainTrainer && parallelism != 1) {
+            throw new IllegalArgumentException(
+                    "chain-trainer needs parallelism 1, got parallelism "
+                            + parallelism
+                            + ": chained, each trainer would see only its own input's pairs");
         }
         if (checkpointInterval < 10) {
             throw new IllegalArgumentException(

@@ -327,7 +327,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     WireFormat.JSON,
                     model.maxFeatures,
                     model.maxEventTimeAhead,
-                    SourceInfo.file(input.toAbsolutePath().toString()));
+                    SourceInfo.file(input.toAbsolutePath().toString()),
+                    model.chainTrainer);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

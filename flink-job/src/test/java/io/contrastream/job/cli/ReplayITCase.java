@@ -36,6 +36,7 @@ import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -300,6 +301,99 @@ class ReplayITCase {
         // Seed 1 of ReferenceProtocolTest: 0.9631 and 0.8983.
         assertThat(auc).isCloseTo(0.9631, within(1e-4));
         assertThat(accuracy).isCloseTo(0.8983, within(1e-4));
+    }
+
+    /**
+     * {@code --chain-trainer}: the trainer runs in the decoder's task, with no shuffle between
+     * them, and every output is the same as behind the shuffle: the same scores in the same order,
+     * the same metrics, alerts and dead letters.
+     */
+    @Test
+    void aChainedTrainerGivesTheSameOutputsAsAShuffledOne() throws Exception {
+        Path input = dir.resolve("events.jsonl");
+        writeSmallFile(input);
+        Path shuffled = replaySmallFile(input, "shuffled", false);
+        Path chained = replaySmallFile(input, "chained", true);
+
+        List<PairScore> scores =
+                readAll(shuffled.resolve(ReplayCommand.SCORES_FILE), PairScore.class);
+        assertThat(scores).hasSizeGreaterThan(20);
+        assertThat(readAll(chained.resolve(ReplayCommand.SCORES_FILE), PairScore.class))
+                .containsExactlyElementsOf(scores);
+        List<LossMetrics> metrics =
+                readAll(shuffled.resolve(ReplayCommand.METRICS_FILE), LossMetrics.class);
+        assertThat(metrics).isNotEmpty();
+        assertThat(readAll(chained.resolve(ReplayCommand.METRICS_FILE), LossMetrics.class))
+                .containsExactlyElementsOf(metrics);
+        assertThat(readAll(chained.resolve(ReplayCommand.ALERTS_FILE), ChangeAlert.class))
+                .containsExactlyElementsOf(
+                        readAll(shuffled.resolve(ReplayCommand.ALERTS_FILE), ChangeAlert.class));
+        // Decoder and trainer dead letters meet in one sink: the same ones, in either order, each
+        // but for the time of refusal a letter the decoder refuses carries (the engine's clock).
+        List<String> deadLetters =
+                deadLettersButTheirTime(shuffled.resolve(ReplayCommand.DEAD_LETTERS_FILE));
+        assertThat(deadLetters).isNotEmpty();
+        assertThat(deadLettersButTheirTime(chained.resolve(ReplayCommand.DEAD_LETTERS_FILE)))
+                .containsExactlyInAnyOrderElementsOf(deadLetters);
+    }
+
+    private static List<String> deadLettersButTheirTime(Path file) throws IOException {
+        List<String> letters = new ArrayList<>();
+        for (DeadLetter d : readAll(file, DeadLetter.class)) {
+            letters.add(
+                    d.getReason()
+                            + " "
+                            + d.getLine()
+                            + " "
+                            + d.getModel()
+                            + " "
+                            + d.getMessage()
+                            + " "
+                            + d.getOriginal());
+        }
+        return letters;
+    }
+
+    /** Replays the small file into {@code dir/name}, the trainer chained or behind the shuffle. */
+    private Path replaySmallFile(Path input, String name, boolean chain) throws Exception {
+        Path out = Files.createDirectories(dir.resolve(name));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--input",
+                                input.toString(),
+                                "--output-dir",
+                                out.toString(),
+                                "--format",
+                                "json",
+                                "--metrics-every",
+                                String.valueOf(METRICS_EVERY),
+                                "--warmup",
+                                "0",
+                                "--seed",
+                                "7"));
+        if (chain) {
+            args.add("--chain-trainer");
+        }
+        ReplayCommand command = new ReplayCommand();
+        new CommandLine(command).parseArgs(args.toArray(new String[0]));
+        JobSettings settings = command.checkSettings();
+        assertThat(settings.chainTrainer()).isEqualTo(chain);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ReplayCommand.configuration("hashmap"));
+        ReplayCommand.buildPipeline(env, input, out, settings);
+        // Where the trainer runs: in the decoder's task (one vertex holds both), or its own.
+        boolean together = false;
+        for (JobVertex vertex : env.getStreamGraph(false).getJobGraph().getVertices()) {
+            if (vertex.getName().contains("decode and validate")
+                    && vertex.getName().contains("online contrastive trainer")) {
+                together = true;
+            }
+        }
+        assertThat(together).as("trainer chained to the decoder").isEqualTo(chain);
+        env.execute("replay small file, " + name);
+        return out;
     }
 
     private static double accuracyAtMarginHalf(double[] distance, boolean[] same) {
