@@ -261,8 +261,14 @@ final class LinearEuclideanKernel {
         if (pending) {
             throw new IllegalStateException("an update is already pending");
         }
-        for (int o = 0; o < outputDim; o++) {
-            pendingRow[o] = (float) -(k * diff[o]);
+        if (vector != null) {
+            // (-k) e_o is -(k e_o) to the bit: negation is exact, and rounding to nearest is
+            // symmetric in sign (zeros included).
+            vector.scaleInDouble(-k, diff, pendingRow, outputDim);
+        } else {
+            for (int o = 0; o < outputDim; o++) {
+                pendingRow[o] = (float) -(k * diff[o]);
+            }
         }
         float[] d = delta;
         delta = pendingDelta;

@@ -530,6 +530,23 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
+    public void scaleInDouble(double k, float[] x, float[] out, int n) {
+        int bound = n - (n & 3);
+        int i = 0;
+        for (; i < bound; i += 4) {
+            DoubleVector v =
+                    (DoubleVector)
+                            FloatVector.fromArray(F4, x, i)
+                                    .convertShape(VectorOperators.F2D, D4, 0);
+            ((FloatVector) v.mul(k).convertShape(VectorOperators.D2F, F4, 0).check(F4))
+                    .intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = (float) (k * x[i]);
+        }
+    }
+
+    @Override
     public double exactDot(float[] w, int wOffset, float[] x, int n) {
         int bound = n - (n & 3);
         int i = 0;

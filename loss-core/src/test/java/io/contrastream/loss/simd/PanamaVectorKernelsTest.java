@@ -361,6 +361,22 @@ class PanamaVectorKernelsTest {
             actual = new float[n + 1];
             vector.subtract(x, b, actual, n);
             assertBits("subtract n=" + n, expected, actual);
+
+            // Products in double rounded once: overflow to infinity, subnormal and zero results.
+            for (double k : new double[] {-3e-4, 1e-9, -1e-40, 1e30, -0.0, 0.7}) {
+                expected = new float[n + 1];
+                for (int i = 0; i < n; i++) {
+                    expected[i] = (float) (k * x[i]);
+                }
+                actual = new float[n + 1];
+                vector.scaleInDouble(k, x, actual, n);
+                assertBits("scaleInDouble k=" + k + " n=" + n, expected, actual);
+                // The form deferSgd relies on: (-k) x is -(k x) to the bit, zeros included.
+                for (int i = 0; i < n; i++) {
+                    expected[i] = (float) -(-k * x[i]);
+                }
+                assertBits("scaleInDouble as a negation, k=" + k + " n=" + n, expected, actual);
+            }
         }
     }
 
