@@ -146,7 +146,7 @@ public final class AdwinDetector implements DriftDetector {
                 rows++;
             }
             int base = row * ROW_STRIDE;
-            double size = Math.scalb(1.0, row);
+            double size = 1L << row; // 2^row, exactly (row < 63)
             double meanDifference = totals[base] / size - totals[base + 1] / size;
             double merged =
                     variances[base]
@@ -160,12 +160,17 @@ public final class AdwinDetector implements DriftDetector {
         }
     }
 
-    /** Removes the {@code count} oldest buckets of {@code row}. */
+    /**
+     * Removes the {@code count} oldest buckets of {@code row}. A loop, not {@code
+     * System.arraycopy}: at most {@value #MAX_BUCKETS} values move, fewer than the call's own cost.
+     */
     private void shiftOut(int row, int count) {
         int base = row * ROW_STRIDE;
         int remaining = rowCounts[row] - count;
-        System.arraycopy(totals, base + count, totals, base, remaining);
-        System.arraycopy(variances, base + count, variances, base, remaining);
+        for (int k = 0; k < remaining; k++) {
+            totals[base + k] = totals[base + count + k];
+            variances[base + k] = variances[base + count + k];
+        }
         rowCounts[row] = remaining;
     }
 
@@ -188,7 +193,7 @@ public final class AdwinDetector implements DriftDetector {
             double windowVariance = Math.max(0.0, variance / width);
             scan:
             for (int row = rows - 1; row >= 0; row--) {
-                double size = Math.scalb(1.0, row);
+                double size = 1L << row; // 2^row, exactly (row < 63)
                 int base = row * ROW_STRIDE;
                 for (int k = 0; k < rowCounts[row]; k++) {
                     n0 += size;
