@@ -81,20 +81,7 @@ class ReplayITCase {
         Path out = Files.createDirectories(dir.resolve("out"));
 
         ReplayCommand command = new ReplayCommand();
-        new CommandLine(command)
-                .parseArgs(
-                        "--input",
-                        input.toString(),
-                        "--output-dir",
-                        out.toString(),
-                        "--format",
-                        "json",
-                        "--metrics-every",
-                        String.valueOf(METRICS_EVERY),
-                        "--warmup",
-                        "0",
-                        "--seed",
-                        "7");
+        new CommandLine(command).parseArgs(smallFileArgs(input, out).toArray(new String[0]));
         JobSettings settings = command.checkSettings();
         Configuration conf = ReplayCommand.configuration("hashmap");
         conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
@@ -354,24 +341,28 @@ class ReplayITCase {
         return letters;
     }
 
+    /** The replay flags of the small file's runs. */
+    private static List<String> smallFileArgs(Path input, Path out) {
+        return new ArrayList<>(
+                List.of(
+                        "--input",
+                        input.toString(),
+                        "--output-dir",
+                        out.toString(),
+                        "--format",
+                        "json",
+                        "--metrics-every",
+                        String.valueOf(METRICS_EVERY),
+                        "--warmup",
+                        "0",
+                        "--seed",
+                        "7"));
+    }
+
     /** Replays the small file into {@code dir/name}, the trainer chained or behind the shuffle. */
     private Path replaySmallFile(Path input, String name, boolean chain) throws Exception {
         Path out = Files.createDirectories(dir.resolve(name));
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--input",
-                                input.toString(),
-                                "--output-dir",
-                                out.toString(),
-                                "--format",
-                                "json",
-                                "--metrics-every",
-                                String.valueOf(METRICS_EVERY),
-                                "--warmup",
-                                "0",
-                                "--seed",
-                                "7"));
+        List<String> args = smallFileArgs(input, out);
         if (chain) {
             args.add("--chain-trainer");
         }
