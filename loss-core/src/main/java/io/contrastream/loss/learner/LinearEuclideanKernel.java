@@ -143,10 +143,11 @@ final class LinearEuclideanKernel {
 
     /**
      * The largest {@code W}, in floats, kept in panels: 4 MiB, a bound on the memory the copy adds
-     * to each model (it doubles the weights). Within it the panel kernels win at every size
+     * to each model (it doubles the weights). Within it the panel kernels won at both sizes
      * measured: 64 -> 32 through their cheap lane trees and bound-checked-once loops, 784 -> 128
-     * (400 KB, streamed through L2 panel by panel) about 1.3-1.8x the row-major pass ({@code
-     * LearnCpuRate}, README "Performance: kernels"). Larger models keep the row-major pass.
+     * (400 KB, streamed through L2 panel by panel) about 1.2x the row-major pass by the medians of
+     * alternated runs ({@code LearnCpuRate}, README "Performance: kernels"). Larger models keep the
+     * row-major pass.
      */
     static final long PANEL_LIMIT = 1 << 20;
 
