@@ -78,6 +78,9 @@ final class LinearEuclideanKernel {
      */
     private final int rows;
 
+    /** Rows per panel ({@link VectorKernels#panelRows()}), or 0 when there is no panel copy. */
+    private final int panelRows;
+
     /** Whether {@link #panels} holds the model (else the caller's array does). */
     private boolean panelsCurrent;
 
@@ -129,9 +132,11 @@ final class LinearEuclideanKernel {
         int padded = panel == 0 ? outputDim : (outputDim + panel - 1) / panel * panel;
         if (panelCopy && panel > 0 && (long) padded * inputDim <= PANEL_LIMIT) {
             this.rows = padded;
+            this.panelRows = panel;
             this.panels = new float[rows * inputDim];
         } else {
             this.rows = outputDim;
+            this.panelRows = 0;
             this.panels = null;
         }
         this.delta = new float[inputDim];
@@ -344,13 +349,10 @@ final class LinearEuclideanKernel {
         return maxAbs(w);
     }
 
-    /** Rows per panel: {@link VectorKernels#panelRows()} where panels are kept. */
-    private static final int PANEL = 16;
-
     /** Where element {@code (o, i)} of {@code W} is in {@link #panels}. */
     private int panelIndex(int o, int i) {
-        int lane = o % PANEL;
-        return (o - lane) * inputDim + i * PANEL + lane;
+        int lane = o % panelRows;
+        return (o - lane) * inputDim + i * panelRows + lane;
     }
 
     private void copyToPanels(float[] w) {

@@ -145,8 +145,9 @@ public interface VectorKernels {
 
     /**
      * {@code out[i] = (float) (k * (double) x[i])} for {@code i < n}: each product in double,
-     * rounded once to float. (As a plain loop, C2 chains the scalar conversions through one
-     * register's false dependency: about 120 ns for 32 values on the machine of the README.)
+     * rounded once to float. (As a plain loop, C2 chained the scalar conversions through one
+     * register's false dependency, each element waiting for the previous one: README, "A false
+     * dependency in the update's coefficients".)
      */
     void scaleInDouble(double k, float[] x, float[] out, int n);
 

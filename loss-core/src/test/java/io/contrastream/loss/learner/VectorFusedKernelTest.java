@@ -200,13 +200,14 @@ class VectorFusedKernelTest {
     @Test
     void onlyAMatrixThatFitsTheLimitIsKeptInPanels() {
         VectorKernels v = VectorKernels.best();
-        assertThat(LinearEuclideanKernel.PANEL_LIMIT).isEqualTo(1 << 20);
         assertThat(new LinearEuclideanKernel(784, 128, 1e-8, v, true).panelled()).isTrue();
-        assertThat(new LinearEuclideanKernel(16384, 64, 1e-8, v, true).panelled()).isTrue();
-        // 16,385 inputs x 64 rows: one column over the limit.
-        assertThat(new LinearEuclideanKernel(16385, 64, 1e-8, v, true).panelled()).isFalse();
-        // 60 rows are padded to 64: 16,385 x 60 is within 1 << 20 unpadded, over it padded.
-        assertThat(new LinearEuclideanKernel(16385, 60, 1e-8, v, true).panelled()).isFalse();
+        int fit = (int) (LinearEuclideanKernel.PANEL_LIMIT / 64);
+        assertThat(new LinearEuclideanKernel(fit, 64, 1e-8, v, true).panelled()).isTrue();
+        // One column more than fits at 64 rows: over the limit.
+        assertThat(new LinearEuclideanKernel(fit + 1, 64, 1e-8, v, true).panelled()).isFalse();
+        // 60 rows are padded to 64: within the limit unpadded, over it padded.
+        assertThat((fit + 1) * 60L).isLessThanOrEqualTo(LinearEuclideanKernel.PANEL_LIMIT);
+        assertThat(new LinearEuclideanKernel(fit + 1, 60, 1e-8, v, true).panelled()).isFalse();
         assertThat(new LinearEuclideanKernel(64, 32, 1e-8, v, false).panelled()).isFalse();
         assertThat(new LinearEuclideanKernel(64, 32, 1e-8, null, true).panelled()).isFalse();
     }
