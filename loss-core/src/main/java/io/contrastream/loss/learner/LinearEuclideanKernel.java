@@ -232,7 +232,7 @@ final class LinearEuclideanKernel {
             if (pending) {
                 vector.rank1ThenMatVec(w, outputDim, in, pendingRow, pendingDelta, delta, diff);
             } else {
-                vector.fmaMatVec(w, outputDim, delta, in, diff);
+                vector.fmaMatVec(w, 0, outputDim, delta, in, diff);
             }
         } else {
             if (pending) {
@@ -318,7 +318,7 @@ final class LinearEuclideanKernel {
     /** The pending update written to the row-major {@code w}; nothing is pending afterwards. */
     private void writePendingToRows(float[] w) {
         if (vector != null) {
-            vector.rank1(w, outputDim, inputDim, pendingRow, pendingDelta);
+            vector.rank1(w, 0, outputDim, inputDim, pendingRow, pendingDelta);
         } else {
             rank1(w);
         }

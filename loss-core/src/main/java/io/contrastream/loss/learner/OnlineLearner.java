@@ -8,6 +8,7 @@ import io.contrastream.loss.drift.DriftDetector;
 import io.contrastream.loss.encoder.Activations;
 import io.contrastream.loss.encoder.Encoder;
 import io.contrastream.loss.encoder.LinearEncoder;
+import io.contrastream.loss.encoder.MlpEncoder;
 import io.contrastream.loss.eval.PrequentialWindow;
 import io.contrastream.loss.eval.ThresholdCalibrator;
 import io.contrastream.loss.optim.LearningRateSchedule;
@@ -59,6 +60,14 @@ import java.util.Arrays;
  * reader of the parameters settles it first, with the same bits). Its results equal the general
  * path's up to float rounding. Because the bias cancels, the fused path scores a pair whose
  * separate embeddings would overflow float but whose difference does not.
+ *
+ * <p>An MLP (not normalised) under the Euclidean loss and plain SGD without weight decay takes a
+ * fused path too ({@link MlpEuclideanKernel}): both hidden layers from one pass over {@code W1},
+ * {@code e = W2 (h1 - h2)} (the output bias cancels), the gradient's norm from double products
+ * without forming the gradient, and SGD written into the weights (the first layer's rank-2 update
+ * lazily, in the next pair's pass, when {@code W1} is kept in panels). Its results equal the
+ * general path's up to float rounding; a pair whose fused distance overflows is scored by the
+ * general path.
  */
 public final class OnlineLearner {
 
@@ -130,6 +139,20 @@ public final class OnlineLearner {
     /** The fused kernel, or null when the configuration needs the general path. */
     private final LinearEuclideanKernel fused;
 
+    /**
+     * The fused kernel of an MLP under the Euclidean loss with plain SGD, or null when the
+     * configuration is another.
+     */
+    private final MlpEuclideanKernel mlpFused;
+
+    /** Whether {@link #scoreUnchecked} took the MLP's fused path for the current pair. */
+    private boolean pairMlpFused;
+
+    /** Whether the last pair scored took a fused path (for tests). */
+    boolean lastPairFused() {
+        return pairFused || pairMlpFused;
+    }
+
     /** Plain SGD without weight decay: the fused path updates {@code W} in place. */
     private final boolean plainSgd;
 
@@ -200,6 +223,18 @@ public final class OnlineLearner {
                             plainSgd);
         } else {
             this.fused = null;
+        }
+        if (plainSgd && encoder instanceof MlpEncoder && distance instanceof EuclideanDistance) {
+            MlpEncoder mlp = (MlpEncoder) encoder;
+            this.mlpFused =
+                    new MlpEuclideanKernel(
+                            inputDim,
+                            mlp.hiddenDim(),
+                            mlp.outputDim(),
+                            ((EuclideanDistance) distance).eps(),
+                            vector);
+        } else {
+            this.mlpFused = null;
         }
         if (initialise) {
             encoder.initialize(params, config.encoder().init(), config.seed());
@@ -409,6 +444,9 @@ public final class OnlineLearner {
         if (fused != null) {
             fused.flush(params);
         }
+        if (mlpFused != null) {
+            mlpFused.flush(params);
+        }
     }
 
     /**
@@ -522,10 +560,16 @@ public final class OnlineLearner {
 
     private void scoreUnchecked(float[] x1, float[] x2) {
         pairFused = fused != null && !forceGeneralPath && fused.prepare(x1, x2);
-        double value;
+        pairMlpFused = false;
+        double value = Double.NaN;
+        if (mlpFused != null && !forceGeneralPath) {
+            value = mlpFused.distance(params, x1, x2);
+            // An overflow: the general path's rounding decides what such a pair scores.
+            pairMlpFused = Double.isFinite(value);
+        }
         if (pairFused) {
             value = fused.distance(params);
-        } else {
+        } else if (!pairMlpFused) {
             settle();
             encoder.forward(params, x1, left);
             encoder.forward(params, x2, right);
@@ -553,6 +597,9 @@ public final class OnlineLearner {
         }
         if (pairFused) {
             return updateFused(label, value);
+        }
+        if (pairMlpFused) {
+            return updateMlpFused(label, value, x1, x2);
         }
         distance.gradient(
                 left.output(),
@@ -642,6 +689,57 @@ public final class OnlineLearner {
     }
 
     /**
+     * The fused plain-SGD update of an MLP under the Euclidean loss ({@link MlpEuclideanKernel}),
+     * from what {@link #scoreUnchecked} left: the gradient's norm without forming it, clipping that
+     * scales {@code c}, and the step written at once when a bound shows it finite.
+     */
+    private UpdateOutcome updateMlpFused(PairLabel label, double value, float[] x1, float[] x2) {
+        double c = value > 0 ? loss.derivative(label, value) / value : 0.0;
+        MlpEuclideanKernel.Backward back = mlpFused.backward(params, x1, x2);
+        double norm = Math.abs(c) * back.norm;
+        result.gradientNorm = norm;
+        // The general path forms the gradient in float, where such a norm would have overflowed.
+        if (!(norm <= Float.MAX_VALUE)) {
+            return UpdateOutcome.SKIPPED_NON_FINITE_GRADIENT;
+        }
+        double clip = config.clipNorm();
+        if (clip > 0 && norm > clip) {
+            c *= clip / norm;
+        }
+        if (c == 0) {
+            return UpdateOutcome.APPLIED;
+        }
+        double k = schedule.rate(config.optimizer().learningRate(), updatesApplied + 1) * c;
+        double step = Math.abs(k) * back.step;
+        if (step * STEP_SLACK < NEGLIGIBLE_STEP) {
+            // A collapsed model: the step would change no weight above 2^-72 (see the constant).
+            return UpdateOutcome.APPLIED;
+        }
+        if (!(bounds.params + step < SAFE_MAGNITUDE)) {
+            // Nothing is pending here (this pair's pass wrote it); the copy is written back.
+            settle();
+            bounds.params = StepBounds.maxAbs(params, 0, params.length);
+        }
+        if (bounds.params + step < SAFE_MAGNITUDE) {
+            // Proven finite: W2 and b1 written now, W1 in the next pair's pass (or by settle).
+            mlpFused.sgd(params, k, x1, x2);
+            // Each float rounding on the way adds at most a relative 2^-24.
+            bounds.params = (bounds.params + step) * (1 + 1e-6);
+            return UpdateOutcome.APPLIED;
+        }
+        // Too close to overflow to argue: copy, step, check and roll back if need be.
+        bounds.forget();
+        settle();
+        System.arraycopy(params, 0, backupParams, 0, params.length);
+        mlpFused.sgdToRows(params, k, x1, x2);
+        if (!allFinite(params)) {
+            System.arraycopy(backupParams, 0, params, 0, params.length);
+            return UpdateOutcome.SKIPPED_NON_FINITE_PARAMETERS;
+        }
+        return UpdateOutcome.APPLIED;
+    }
+
+    /**
      * One optimiser step on {@link #grads}, whose values are at most {@code gradientBound} in
      * magnitude. When the optimiser proves from running bounds that the step leaves every value
      * finite, it is simply taken; otherwise parameters and state are copied first and the step is
@@ -653,6 +751,9 @@ public final class OnlineLearner {
             // The optimiser writes params (settled when the pair was scored): the kernel's own copy
             // of W, if it keeps one, is out of date from here.
             fused.invalidate();
+        }
+        if (mlpFused != null) {
+            mlpFused.invalidate();
         }
         long t = updatesApplied + 1;
         double rate = schedule.rate(config.optimizer().learningRate(), t);

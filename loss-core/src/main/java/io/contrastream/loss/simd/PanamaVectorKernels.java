@@ -3,6 +3,7 @@ package io.contrastream.loss.simd;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -114,38 +115,73 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
-    public void fmaMatVec(float[] w, int rows, float[] x, int n, float[] out) {
+    public void fmaMatVec(float[] w, int wOffset, int rows, float[] x, int n, float[] out) {
         if (!wide || (n & 15) != 0) {
             for (int o = 0; o < rows; o++) {
-                out[o] = fmaDot(w, o * n, x, n);
+                out[o] = fmaDot(w, wOffset + o * n, x, n);
             }
             return;
         }
+        // Two rows at a time: with four, C2 (JDK 17) stopped inlining the fourth laneTree
+        // (-XX:+PrintInlining: NodeCountInliningCutoff) and boxed its vector, several times slower.
         int o = 0;
-        for (; o + 3 < rows; o += 4) {
-            int r0 = o * n;
+        for (; o + 1 < rows; o += 2) {
+            int r0 = wOffset + o * n;
             int r1 = r0 + n;
-            int r2 = r1 + n;
-            int r3 = r2 + n;
             FloatVector a0 = FloatVector.zero(F16);
             FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
             for (int i = 0; i < n; i += 16) {
                 FloatVector xv = FloatVector.fromArray(F16, x, i);
                 a0 = FloatVector.fromArray(F16, w, r0 + i).fma(xv, a0);
                 a1 = FloatVector.fromArray(F16, w, r1 + i).fma(xv, a1);
-                a2 = FloatVector.fromArray(F16, w, r2 + i).fma(xv, a2);
-                a3 = FloatVector.fromArray(F16, w, r3 + i).fma(xv, a3);
             }
             // No tail: fmaDot's s_0 + t with t = +0 (which also turns a -0 sum into +0).
             out[o] = laneTree(a0) + 0f;
             out[o + 1] = laneTree(a1) + 0f;
-            out[o + 2] = laneTree(a2) + 0f;
-            out[o + 3] = laneTree(a3) + 0f;
         }
         for (; o < rows; o++) {
-            out[o] = fmaDot(w, o * n, x, n);
+            out[o] = fmaDot(w, wOffset + o * n, x, n);
+        }
+    }
+
+    @Override
+    public void fmaMatTVec(float[] w, int wOffset, int rows, int n, float[] a, float[] out) {
+        int step = F.length();
+        int i = 0;
+        // Four registers of outputs at a time, each taking the rows in order.
+        for (; i + 4 * step <= n; i += 4 * step) {
+            FloatVector c0 = FloatVector.zero(F);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            for (int o = 0; o < rows; o++) {
+                int r = wOffset + o * n + i;
+                FloatVector b = FloatVector.broadcast(F, a[o]);
+                c0 = b.fma(FloatVector.fromArray(F, w, r), c0);
+                c1 = b.fma(FloatVector.fromArray(F, w, r + step), c1);
+                c2 = b.fma(FloatVector.fromArray(F, w, r + 2 * step), c2);
+                c3 = b.fma(FloatVector.fromArray(F, w, r + 3 * step), c3);
+            }
+            ((FloatVector) c0.check(F)).intoArray(out, i);
+            ((FloatVector) c1.check(F)).intoArray(out, i + step);
+            ((FloatVector) c2.check(F)).intoArray(out, i + 2 * step);
+            ((FloatVector) c3.check(F)).intoArray(out, i + 3 * step);
+        }
+        for (; i + step <= n; i += step) {
+            FloatVector c = FloatVector.zero(F);
+            for (int o = 0; o < rows; o++) {
+                c =
+                        FloatVector.broadcast(F, a[o])
+                                .fma(FloatVector.fromArray(F, w, wOffset + o * n + i), c);
+            }
+            ((FloatVector) c.check(F)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            float c = 0f;
+            for (int o = 0; o < rows; o++) {
+                c = Math.fma(a[o], w[wOffset + o * n + i], c);
+            }
+            out[i] = c;
         }
     }
 
@@ -153,8 +189,8 @@ final class PanamaVectorKernels implements VectorKernels {
     public void rank1ThenMatVec(
             float[] w, int rows, int n, float[] a, float[] u, float[] x, float[] out) {
         if (!wide || (n & 15) != 0) {
-            rank1(w, rows, n, a, u);
-            fmaMatVec(w, rows, x, n, out);
+            rank1(w, 0, rows, n, a, u);
+            fmaMatVec(w, 0, rows, x, n, out);
             return;
         }
         // Two rows at a time: four streams over W (two loaded, two stored) were faster at
@@ -188,9 +224,9 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
-    public void rank1(float[] w, int rows, int n, float[] a, float[] u) {
+    public void rank1(float[] w, int wOffset, int rows, int n, float[] a, float[] u) {
         for (int o = 0; o < rows; o++) {
-            rank1Row(w, o * n, a[o], u, n);
+            rank1Row(w, wOffset + o * n, a[o], u, n);
         }
     }
 
@@ -200,7 +236,11 @@ final class PanamaVectorKernels implements VectorKernels {
         int i = 0;
         FloatVector av = FloatVector.broadcast(F, a);
         for (; i < bound; i += F.length()) {
-            av.fma(FloatVector.fromArray(F, u, i), FloatVector.fromArray(F, w, offset + i))
+            ((FloatVector)
+                            av.fma(
+                                            FloatVector.fromArray(F, u, i),
+                                            FloatVector.fromArray(F, w, offset + i))
+                                    .check(F))
                     .intoArray(w, offset + i);
         }
         for (; i < n; i++) {
@@ -483,6 +523,186 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
+    public void panelPairMatVec(
+            float[] wp,
+            int rows,
+            int n,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2,
+            float[] scratch) {
+        requirePairPanels(rows, n);
+        for (int b = 0; b < rows; b += 16) {
+            int base = b * n;
+            // Sweep q feeds the accumulators of columns 2q, 2q + 1, 2q + 8 and 2q + 9 (mod 16)
+            // of both inputs and keeps the tree's first level for k = 2q, 2q + 1.
+            for (int q = 0; q < 8; q += 2) {
+                FloatVector l0 = FloatVector.zero(F16);
+                FloatVector l1 = l0;
+                FloatVector l8 = l0;
+                FloatVector l9 = l0;
+                FloatVector r0 = l0;
+                FloatVector r1 = l0;
+                FloatVector r8 = l0;
+                FloatVector r9 = l0;
+                for (int i = q; i < n; i += 16) {
+                    int p = base + i * 16;
+                    int p0 = p + 0;
+                    FloatVector w0 = FloatVector.fromArray(F16, wp, p0);
+                    l0 = w0.fma(FloatVector.broadcast(F16, x1[i + 0]), l0);
+                    r0 = w0.fma(FloatVector.broadcast(F16, x2[i + 0]), r0);
+                    int p1 = p + 16;
+                    FloatVector w1 = FloatVector.fromArray(F16, wp, p1);
+                    l1 = w1.fma(FloatVector.broadcast(F16, x1[i + 1]), l1);
+                    r1 = w1.fma(FloatVector.broadcast(F16, x2[i + 1]), r1);
+                    int p8 = p + 128;
+                    FloatVector w8 = FloatVector.fromArray(F16, wp, p8);
+                    l8 = w8.fma(FloatVector.broadcast(F16, x1[i + 8]), l8);
+                    r8 = w8.fma(FloatVector.broadcast(F16, x2[i + 8]), r8);
+                    int p9 = p + 144;
+                    FloatVector w9 = FloatVector.fromArray(F16, wp, p9);
+                    l9 = w9.fma(FloatVector.broadcast(F16, x1[i + 9]), l9);
+                    r9 = w9.fma(FloatVector.broadcast(F16, x2[i + 9]), r9);
+                }
+                int s = q * 16;
+                ((FloatVector) l0.add(l8).check(F16)).intoArray(scratch, s);
+                ((FloatVector) l1.add(l9).check(F16)).intoArray(scratch, s + 16);
+                ((FloatVector) r0.add(r8).check(F16)).intoArray(scratch, s + 128);
+                ((FloatVector) r1.add(r9).check(F16)).intoArray(scratch, s + 144);
+            }
+            // h = 4, 2, 1 on s_0..s_7 of each input, then + t (t = +0: no tail).
+            for (int side = 0; side < 256; side += 128) {
+                FloatVector s0 = FloatVector.fromArray(F16, scratch, side + 0);
+                FloatVector s1 = FloatVector.fromArray(F16, scratch, side + 16);
+                FloatVector s2 = FloatVector.fromArray(F16, scratch, side + 32);
+                FloatVector s3 = FloatVector.fromArray(F16, scratch, side + 48);
+                FloatVector s4 = FloatVector.fromArray(F16, scratch, side + 64);
+                FloatVector s5 = FloatVector.fromArray(F16, scratch, side + 80);
+                FloatVector s6 = FloatVector.fromArray(F16, scratch, side + 96);
+                FloatVector s7 = FloatVector.fromArray(F16, scratch, side + 112);
+                s0 = s0.add(s4);
+                s1 = s1.add(s5);
+                s2 = s2.add(s6);
+                s3 = s3.add(s7);
+                s0 = s0.add(s2);
+                s1 = s1.add(s3);
+                s0 = s0.add(s1);
+                ((FloatVector) s0.add(0f).check(F16)).intoArray(side == 0 ? out1 : out2, b);
+            }
+        }
+    }
+
+    @Override
+    public void panelRank2ThenPairMatVec(
+            float[] wp,
+            int rows,
+            int n,
+            float[] a,
+            float[] u,
+            float[] c,
+            float[] y,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2,
+            float[] scratch) {
+        requirePairPanels(rows, n);
+        for (int b = 0; b < rows; b += 16) {
+            int base = b * n;
+            FloatVector av = FloatVector.fromArray(F16, a, b);
+            FloatVector cv = FloatVector.fromArray(F16, c, b);
+            // Sweep q feeds the accumulators of columns 2q, 2q + 1, 2q + 8 and 2q + 9 (mod 16)
+            // of both inputs and keeps the tree's first level for k = 2q, 2q + 1.
+            for (int q = 0; q < 8; q += 2) {
+                FloatVector l0 = FloatVector.zero(F16);
+                FloatVector l1 = l0;
+                FloatVector l8 = l0;
+                FloatVector l9 = l0;
+                FloatVector r0 = l0;
+                FloatVector r1 = l0;
+                FloatVector r8 = l0;
+                FloatVector r9 = l0;
+                for (int i = q; i < n; i += 16) {
+                    int p = base + i * 16;
+                    int p0 = p + 0;
+                    FloatVector w0 =
+                            cv.fma(
+                                    FloatVector.broadcast(F16, y[i + 0]),
+                                    av.fma(
+                                            FloatVector.broadcast(F16, u[i + 0]),
+                                            FloatVector.fromArray(F16, wp, p0)));
+                    ((FloatVector) w0.check(F16)).intoArray(wp, p0);
+                    l0 = w0.fma(FloatVector.broadcast(F16, x1[i + 0]), l0);
+                    r0 = w0.fma(FloatVector.broadcast(F16, x2[i + 0]), r0);
+                    int p1 = p + 16;
+                    FloatVector w1 =
+                            cv.fma(
+                                    FloatVector.broadcast(F16, y[i + 1]),
+                                    av.fma(
+                                            FloatVector.broadcast(F16, u[i + 1]),
+                                            FloatVector.fromArray(F16, wp, p1)));
+                    ((FloatVector) w1.check(F16)).intoArray(wp, p1);
+                    l1 = w1.fma(FloatVector.broadcast(F16, x1[i + 1]), l1);
+                    r1 = w1.fma(FloatVector.broadcast(F16, x2[i + 1]), r1);
+                    int p8 = p + 128;
+                    FloatVector w8 =
+                            cv.fma(
+                                    FloatVector.broadcast(F16, y[i + 8]),
+                                    av.fma(
+                                            FloatVector.broadcast(F16, u[i + 8]),
+                                            FloatVector.fromArray(F16, wp, p8)));
+                    ((FloatVector) w8.check(F16)).intoArray(wp, p8);
+                    l8 = w8.fma(FloatVector.broadcast(F16, x1[i + 8]), l8);
+                    r8 = w8.fma(FloatVector.broadcast(F16, x2[i + 8]), r8);
+                    int p9 = p + 144;
+                    FloatVector w9 =
+                            cv.fma(
+                                    FloatVector.broadcast(F16, y[i + 9]),
+                                    av.fma(
+                                            FloatVector.broadcast(F16, u[i + 9]),
+                                            FloatVector.fromArray(F16, wp, p9)));
+                    ((FloatVector) w9.check(F16)).intoArray(wp, p9);
+                    l9 = w9.fma(FloatVector.broadcast(F16, x1[i + 9]), l9);
+                    r9 = w9.fma(FloatVector.broadcast(F16, x2[i + 9]), r9);
+                }
+                int s = q * 16;
+                ((FloatVector) l0.add(l8).check(F16)).intoArray(scratch, s);
+                ((FloatVector) l1.add(l9).check(F16)).intoArray(scratch, s + 16);
+                ((FloatVector) r0.add(r8).check(F16)).intoArray(scratch, s + 128);
+                ((FloatVector) r1.add(r9).check(F16)).intoArray(scratch, s + 144);
+            }
+            // h = 4, 2, 1 on s_0..s_7 of each input, then + t (t = +0: no tail).
+            for (int side = 0; side < 256; side += 128) {
+                FloatVector s0 = FloatVector.fromArray(F16, scratch, side + 0);
+                FloatVector s1 = FloatVector.fromArray(F16, scratch, side + 16);
+                FloatVector s2 = FloatVector.fromArray(F16, scratch, side + 32);
+                FloatVector s3 = FloatVector.fromArray(F16, scratch, side + 48);
+                FloatVector s4 = FloatVector.fromArray(F16, scratch, side + 64);
+                FloatVector s5 = FloatVector.fromArray(F16, scratch, side + 80);
+                FloatVector s6 = FloatVector.fromArray(F16, scratch, side + 96);
+                FloatVector s7 = FloatVector.fromArray(F16, scratch, side + 112);
+                s0 = s0.add(s4);
+                s1 = s1.add(s5);
+                s2 = s2.add(s6);
+                s3 = s3.add(s7);
+                s0 = s0.add(s2);
+                s1 = s1.add(s3);
+                s0 = s0.add(s1);
+                ((FloatVector) s0.add(0f).check(F16)).intoArray(side == 0 ? out1 : out2, b);
+            }
+        }
+    }
+
+    private void requirePairPanels(int rows, int n) {
+        requirePanels(rows);
+        if ((n & 15) != 0) {
+            throw new UnsupportedOperationException(
+                    "the two-input panel kernels need a width that is a multiple of 16; " + n);
+        }
+    }
+
+    @Override
     public void panelRank1(float[] wp, int rows, int n, float[] a, float[] u) {
         requirePanels(rows);
         for (int b = 0; b < rows; b += 16) {
@@ -656,6 +876,40 @@ final class PanamaVectorKernels implements VectorKernels {
         }
         for (; i < n; i++) {
             y[yOffset + i] += a * x[xOffset + i];
+        }
+    }
+
+    @Override
+    public void biasRelu(float[] x, float[] bias, int biasOffset, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector zero = FloatVector.zero(F);
+        for (; i < bound; i += F.length()) {
+            FloatVector p =
+                    FloatVector.fromArray(F, x, i)
+                            .add(FloatVector.fromArray(F, bias, biasOffset + i));
+            ((FloatVector) zero.blend(p, p.compare(VectorOperators.GT, 0f)).check(F))
+                    .intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            float p = x[i] + bias[biasOffset + i];
+            x[i] = p > 0f ? p : 0f;
+        }
+    }
+
+    @Override
+    public void reluMask(float[] v, float[] h, float[] out, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector zero = FloatVector.zero(F);
+        for (; i < bound; i += F.length()) {
+            VectorMask<Float> active =
+                    FloatVector.fromArray(F, h, i).compare(VectorOperators.GT, 0f);
+            ((FloatVector) zero.blend(FloatVector.fromArray(F, v, i), active).check(F))
+                    .intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = h[i] > 0f ? v[i] : 0f;
         }
     }
 

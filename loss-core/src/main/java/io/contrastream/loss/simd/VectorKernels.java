@@ -47,11 +47,19 @@ public interface VectorKernels {
     float fmaDot(float[] w, int wOffset, float[] x, int n);
 
     /**
-     * {@code out[o] = fmaDot(w, o * n, x, n)} for {@code o < rows}: a matrix-vector product over
-     * {@code rows} consecutive rows of length {@code n}. Several rows run at once, sharing the
-     * loads of {@code x}.
+     * {@code out[o] = fmaDot(w, wOffset + o * n, x, n)} for {@code o < rows}: a matrix-vector
+     * product over {@code rows} consecutive rows of length {@code n} starting at {@code wOffset}.
+     * Several rows run at once, sharing the loads of {@code x}.
      */
-    void fmaMatVec(float[] w, int rows, float[] x, int n, float[] out);
+    void fmaMatVec(float[] w, int wOffset, int rows, float[] x, int n, float[] out);
+
+    /**
+     * The transposed product {@code out = W^T a} of the {@code rows x n} matrix at {@code wOffset}
+     * (row-major): each {@code out[i]} starts at {@code +0} and takes {@code out[i] = fma(a[o],
+     * w[wOffset + o * n + i], out[i])} for {@code o = 0, 1, ..., rows - 1} in order, one rounding
+     * per step. {@code rows = 0} gives zeros.
+     */
+    void fmaMatTVec(float[] w, int wOffset, int rows, int n, float[] a, float[] out);
 
     /**
      * The rank-1 update {@code w[o * n + i] = fma(a[o], u[i], w[o * n + i])} for {@code o < rows},
@@ -61,8 +69,11 @@ public interface VectorKernels {
      */
     void rank1ThenMatVec(float[] w, int rows, int n, float[] a, float[] u, float[] x, float[] out);
 
-    /** {@code w[o * n + i] = fma(a[o], u[i], w[o * n + i])} for {@code o < rows}, {@code i < n}. */
-    void rank1(float[] w, int rows, int n, float[] a, float[] u);
+    /**
+     * {@code w[wOffset + o * n + i] = fma(a[o], u[i], w[wOffset + o * n + i])} for {@code o <
+     * rows}, {@code i < n}.
+     */
+    void rank1(float[] w, int wOffset, int rows, int n, float[] a, float[] u);
 
     /**
      * The rows per panel of the panel kernels below ({@link #panelMatVec} and its kin): 16 where
@@ -109,6 +120,54 @@ public interface VectorKernels {
      */
     void panelRank1(float[] wp, int rows, int n, float[] a, float[] u);
 
+    /** The length of the {@code scratch} that the two-input panel kernels below take. */
+    int PAIR_SCRATCH = 256;
+
+    /**
+     * {@code out1[o] = fmaDot(row o, x1, n)} and {@code out2[o] = fmaDot(row o, x2, n)} for {@code
+     * o < rows}, the matrix stored in panels: {@link #panelMatVec} for two inputs in one pass over
+     * {@code wp}. A panel's sixteen accumulators for two inputs would take all 32 registers (and a
+     * method written out for them was too large for the JIT's first tier, which left it to the
+     * interpreter for seconds), so each panel is walked in four sweeps: sweep {@code q} feeds the
+     * accumulators of the columns {@code i} with {@code i mod 16} in {@code {2q, 2q + 1, 2q + 8, 2q
+     * + 9}}, each still fed its elements in order, and keeps the tree's first level ({@code s_k +
+     * s_(k+8)}) in {@code scratch} ({@link #PAIR_SCRATCH} floats, overwritten); the rest of the
+     * tree ({@code h = 4, 2, 1}) follows. Same bits as two {@link #panelMatVec} calls.
+     *
+     * @throws UnsupportedOperationException also if {@code n} is not a multiple of 16
+     */
+    void panelPairMatVec(
+            float[] wp,
+            int rows,
+            int n,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2,
+            float[] scratch);
+
+    /**
+     * The rank-2 update {@code W(o, i) = fma(c[o], y[i], fma(a[o], u[i], W(o, i)))} then {@link
+     * #panelPairMatVec} on the updated matrix, in one pass over {@code wp}: the same bits as {@link
+     * #panelRank1} with {@code (a, u)}, {@link #panelRank1} with {@code (c, y)} and {@link
+     * #panelPairMatVec}.
+     *
+     * @throws UnsupportedOperationException as {@link #panelPairMatVec}
+     */
+    void panelRank2ThenPairMatVec(
+            float[] wp,
+            int rows,
+            int n,
+            float[] a,
+            float[] u,
+            float[] c,
+            float[] y,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2,
+            float[] scratch);
+
     /**
      * The largest {@code |x[i]|} over {@code i < n}, {@code 0} for {@code n = 0}: NaN if any value
      * is NaN, infinite if any is infinite and none NaN; exact (no rounding in a maximum).
@@ -150,6 +209,20 @@ public interface VectorKernels {
      * dependency in the update's coefficients".)
      */
     void scaleInDouble(double k, float[] x, float[] out, int n);
+
+    /**
+     * A hidden layer's bias and ReLU in place: {@code x[i] = p > 0 ? p : 0} with {@code p = x[i] +
+     * bias[biasOffset + i]} (the float sum rounded once) for {@code i < n}: {@code -0}, {@code 0}
+     * and NaN sums give {@code +0}. Without branches: a unit's activity is as random as the data,
+     * and a mispredicted branch per unit cost more than the layer's arithmetic.
+     */
+    void biasRelu(float[] x, float[] bias, int biasOffset, int n);
+
+    /**
+     * {@code out[i] = h[i] > 0 ? v[i] : 0} for {@code i < n}: {@code v} where the unit was active
+     * (a NaN {@code h} is not), {@code +0} elsewhere; without branches, as {@link #biasRelu}.
+     */
+    void reluMask(float[] v, float[] h, float[] out, int n);
 
     /** {@code y[yOff + i] = a * x[i]} for {@code i < n}. */
     void scale(float a, float[] x, float[] y, int yOffset, int n);

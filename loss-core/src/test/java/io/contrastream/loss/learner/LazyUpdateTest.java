@@ -15,25 +15,33 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fused linear path writes each SGD update lazily, in the next pair's pass over the weights.
- * Whoever reads the model in between must see it as it stands: a learner read (settled) after every
- * pair, one serialised and restored along the way, and one that switches to the general path must
- * all follow, bit for bit, the trajectory of a learner left alone; and two threads serialising the
- * same learner at once (the heap backend's copy beside an asynchronous snapshot) must both write
- * the settled model.
+ * The fused paths write each SGD update lazily, in the next pair's pass over the weights (all of
+ * {@code W} for a linear model, the first layer's for an MLP). Whoever reads the model in between
+ * must see it as it stands: a learner read (settled) after every pair, one serialised and restored
+ * along the way, and one that switches to the general path must all follow, bit for bit, the
+ * trajectory of a learner left alone; and two threads serialising the same learner at once (the
+ * heap backend's copy beside an asynchronous snapshot) must both write the settled model.
  */
 class LazyUpdateTest {
 
     private static final int DIM = 64;
 
-    private static LearnerConfig config() {
+    static Stream<Arguments> configurations() {
+        return Stream.of(
+                Arguments.of("linear 64 -> 32", config(EncoderKind.LINEAR, 0)),
+                Arguments.of("MLP 64 -> 48 -> 32", config(EncoderKind.MLP, 48)));
+    }
+
+    private static LearnerConfig config(EncoderKind kind, int hidden) {
         return LearnerConfig.reference(11)
                 .withEncoder(
-                        new EncoderConfig(
-                                EncoderKind.LINEAR, 32, 0, false, Initialization.PYTORCH_UNIFORM))
+                        new EncoderConfig(kind, 32, hidden, false, Initialization.PYTORCH_UNIFORM))
                 .withOptimizer(OptimizerConfig.of(OptimizerKind.SGD, 1e-2))
                 .withClipNorm(5.0);
     }
@@ -72,8 +80,9 @@ class LazyUpdateTest {
         OnlineLearner after(int pair, OnlineLearner learner) throws Exception;
     }
 
-    private static List<String> trajectory(List<Object[]> pairs, Between between) throws Exception {
-        OnlineLearner learner = OnlineLearner.create(config(), DIM);
+    private static List<String> trajectory(
+            LearnerConfig config, List<Object[]> pairs, Between between) throws Exception {
+        OnlineLearner learner = OnlineLearner.create(config, DIM);
         List<String> lines = new ArrayList<>();
         for (int n = 0; n < pairs.size(); n++) {
             Object[] p = pairs.get(n);
@@ -84,12 +93,15 @@ class LazyUpdateTest {
         return lines;
     }
 
-    @Test
-    void readersBetweenPairsSeeTheModelAsItStandsAndChangeNothing() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurations")
+    void readersBetweenPairsSeeTheModelAsItStandsAndChangeNothing(String name, LearnerConfig config)
+            throws Exception {
         List<Object[]> pairs = pairs(3000);
-        List<String> alone = trajectory(pairs, (n, learner) -> learner);
+        List<String> alone = trajectory(config, pairs, (n, learner) -> learner);
         List<String> read =
                 trajectory(
+                        config,
                         pairs,
                         (n, learner) -> {
                             learner.parametersCopy();
@@ -98,6 +110,7 @@ class LazyUpdateTest {
                         });
         List<String> restored =
                 trajectory(
+                        config,
                         pairs,
                         (n, learner) ->
                                 n % 97 == 0
@@ -105,6 +118,7 @@ class LazyUpdateTest {
                                         : learner);
         List<String> switching =
                 trajectory(
+                        config,
                         pairs,
                         (n, learner) -> {
                             // The general path for a stretch, then the fused path again.
@@ -120,11 +134,12 @@ class LazyUpdateTest {
         assertThat(switching.get(1001)).isNotEqualTo(alone.get(1001));
     }
 
-    @Test
-    void theGeneralPathScoresWithTheUpdateOfThePairBefore() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurations")
+    void theGeneralPathScoresWithTheUpdateOfThePairBefore(String name, LearnerConfig config) {
         List<Object[]> pairs = pairs(2);
-        OnlineLearner lazy = OnlineLearner.create(config(), DIM);
-        OnlineLearner settled = OnlineLearner.create(config(), DIM);
+        OnlineLearner lazy = OnlineLearner.create(config, DIM);
+        OnlineLearner settled = OnlineLearner.create(config, DIM);
         Object[] first = pairs.get(0);
         lazy.process((float[]) first[0], (float[]) first[1], PairLabel.DIFFERENT);
         settled.process((float[]) first[0], (float[]) first[1], PairLabel.DIFFERENT);
@@ -139,11 +154,13 @@ class LazyUpdateTest {
         assertThat(lazy.score((float[]) first[0], (float[]) first[1]).modelVersion()).isEqualTo(1);
     }
 
-    @Test
-    void twoThreadsSerialisingOneLearnerBothWriteTheSettledModel() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurations")
+    void twoThreadsSerialisingOneLearnerBothWriteTheSettledModel(String name, LearnerConfig config)
+            throws Exception {
         List<Object[]> pairs = pairs(400);
-        OnlineLearner shared = OnlineLearner.create(config(), DIM);
-        OnlineLearner twin = OnlineLearner.create(config(), DIM);
+        OnlineLearner shared = OnlineLearner.create(config, DIM);
+        OnlineLearner twin = OnlineLearner.create(config, DIM);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             for (Object[] p : pairs) {

@@ -3,6 +3,7 @@ package io.contrastream.loss.simd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,7 +128,7 @@ class PanamaVectorKernelsTest {
                     for (int o = 0; o < rows; o++) {
                         expected[o] = referenceFmaDot(w, o * n, x, n);
                     }
-                    kernels.fmaMatVec(w, rows, x, n, out);
+                    kernels.fmaMatVec(w, 0, rows, x, n, out);
                     assertBits("fmaMatVec " + what, expected, out);
 
                     float[] updated = w.clone();
@@ -142,8 +143,63 @@ class PanamaVectorKernelsTest {
                     assertBits("rank1ThenMatVec weights " + what, updated, fused);
                     assertBits("rank1ThenMatVec " + what, expected, out);
                     float[] alone = w.clone();
-                    kernels.rank1(alone, rows, n, a, u);
+                    kernels.rank1(alone, 0, rows, n, a, u);
                     assertBits("rank1 " + what, updated, alone);
+                }
+            }
+        }
+    }
+
+    /**
+     * The row kernels on a matrix that starts inside a larger array (an MLP's second layer after
+     * its first), and the transposed product against its loop: every element of {@code W^T a} takes
+     * the rows in order with one rounding per step. The elements before and after the matrix must
+     * come through unchanged.
+     */
+    @Test
+    void rowKernelsAtAnOffsetAndTheTransposedProductEqualTheirLoops() {
+        SplittableRandom random = new SplittableRandom(16);
+        int[] rowCounts = {0, 1, 2, 5, 16, 32};
+        int[] widths = {1, 7, 16, 17, 48, 64, 65, 256, 257};
+        for (VectorKernels kernels : bothWidths()) {
+            for (int rows : rowCounts) {
+                for (int n : widths) {
+                    String what = kernels + " " + rows + "x" + n;
+                    int offset = 1 + random.nextInt(40);
+                    float[] w = vector(random, offset + rows * n + 3);
+                    float[] x = vector(random, n);
+                    float[] a = vector(random, rows);
+                    float[] out = new float[rows];
+                    float[] expected = new float[rows];
+                    for (int o = 0; o < rows; o++) {
+                        expected[o] = referenceFmaDot(w, offset + o * n, x, n);
+                    }
+                    kernels.fmaMatVec(w, offset, rows, x, n, out);
+                    assertBits("fmaMatVec at an offset " + what, expected, out);
+
+                    float[] transposed = new float[n];
+                    float[] expectedT = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        float c = 0f;
+                        for (int o = 0; o < rows; o++) {
+                            c = Math.fma(a[o], w[offset + o * n + i], c);
+                        }
+                        expectedT[i] = c;
+                    }
+                    Arrays.fill(transposed, Float.NaN);
+                    kernels.fmaMatTVec(w, offset, rows, n, a, transposed);
+                    assertBits("fmaMatTVec " + what, expectedT, transposed);
+
+                    float[] updated = w.clone();
+                    for (int o = 0; o < rows; o++) {
+                        for (int i = 0; i < n; i++) {
+                            int k = offset + o * n + i;
+                            updated[k] = Math.fma(a[o], x[i], updated[k]);
+                        }
+                    }
+                    float[] alone = w.clone();
+                    kernels.rank1(alone, offset, rows, n, a, x);
+                    assertBits("rank1 at an offset " + what, updated, alone);
                 }
             }
         }
@@ -208,6 +264,84 @@ class PanamaVectorKernelsTest {
      * {@code rows x n} row-major to panels of sixteen rows, each column-major: element (o, i) at
      * {@code (o / 16) * 16 * n + i * 16 + o % 16}, written out from the definition.
      */
+    /**
+     * The two-input panel kernels against the row loops: both products, and the rank-2 update in
+     * its order ({@code (a, u)} then {@code (c, y)}), on one to three panels; values include zeros,
+     * subnormals, huge magnitudes and signed zeros ({@link #value}).
+     */
+    @Test
+    void twoInputPanelKernelsEqualTheRowLoops() {
+        SplittableRandom random = new SplittableRandom(17);
+        for (int rows : new int[] {16, 32, 48}) {
+            for (int n : new int[] {16, 32, 64, 784}) {
+                String what = rows + "x" + n;
+                float[] w = vector(random, rows * n);
+                float[] wp = toPanels(w, rows, n);
+                float[] x1 = vector(random, n);
+                float[] x2 = vector(random, n);
+                float[] u = vector(random, n);
+                float[] y = vector(random, n);
+                float[] a = vector(random, rows);
+                float[] c = vector(random, rows);
+                float[] expected1 = new float[rows];
+                float[] expected2 = new float[rows];
+                for (int o = 0; o < rows; o++) {
+                    expected1[o] = referenceFmaDot(w, o * n, x1, n);
+                    expected2[o] = referenceFmaDot(w, o * n, x2, n);
+                }
+                float[] out1 = new float[rows];
+                float[] out2 = new float[rows];
+                vector.panelPairMatVec(
+                        wp, rows, n, x1, x2, out1, out2, new float[VectorKernels.PAIR_SCRATCH]);
+                assertBits("panelPairMatVec left " + what, expected1, out1);
+                assertBits("panelPairMatVec right " + what, expected2, out2);
+
+                float[] updated = w.clone();
+                for (int o = 0; o < rows; o++) {
+                    for (int i = 0; i < n; i++) {
+                        int k = o * n + i;
+                        updated[k] = Math.fma(c[o], y[i], Math.fma(a[o], u[i], updated[k]));
+                    }
+                    expected1[o] = referenceFmaDot(updated, o * n, x1, n);
+                    expected2[o] = referenceFmaDot(updated, o * n, x2, n);
+                }
+                float[] fused = wp.clone();
+                vector.panelRank2ThenPairMatVec(
+                        fused,
+                        rows,
+                        n,
+                        a,
+                        u,
+                        c,
+                        y,
+                        x1,
+                        x2,
+                        out1,
+                        out2,
+                        new float[VectorKernels.PAIR_SCRATCH]);
+                assertBits(
+                        "panelRank2ThenPairMatVec weights " + what,
+                        toPanels(updated, rows, n),
+                        fused);
+                assertBits("panelRank2ThenPairMatVec left " + what, expected1, out1);
+                assertBits("panelRank2ThenPairMatVec right " + what, expected2, out2);
+            }
+        }
+        assertThatThrownBy(
+                        () ->
+                                vector.panelPairMatVec(
+                                        new float[16 * 20],
+                                        16,
+                                        20,
+                                        new float[20],
+                                        new float[20],
+                                        new float[16],
+                                        new float[16],
+                                        new float[VectorKernels.PAIR_SCRATCH]))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("multiple of 16");
+    }
+
     private static float[] toPanels(float[] w, int rows, int n) {
         float[] t = new float[rows * n];
         for (int o = 0; o < rows; o++) {

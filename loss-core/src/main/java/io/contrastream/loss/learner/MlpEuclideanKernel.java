@@ -1,0 +1,525 @@
+package io.contrastream.loss.learner;
+
+import io.contrastream.loss.simd.VectorKernels;
+
+/**
+ * The fused per-pair kernel of a one-hidden-layer perceptron {@code f(x) = W2 relu(W1 x + b1) + b2}
+ * (not normalised) under the Euclidean distance {@code d = sqrt(||f(x1) - f(x2)||^2 + eps)},
+ * learning by plain SGD. Parameters in {@link io.contrastream.loss.encoder.MlpEncoder}'s layout.
+ *
+ * <p>The output bias cancels: with {@code h_k = relu(W1 x_k + b1)} and {@code u = h1 - h2}, {@code
+ * e = f(x1) - f(x2) = W2 u}, one product with {@code W2} instead of two. With {@code c = (dL/dd) /
+ * d} the loss's gradient is {@code dL/de = c e}, and, writing {@code v = W2^T e} and {@code a_k = v
+ * * [h_k > 0]} (a unit whose pre-activation is 0 or NaN is inactive, as in the encoder):
+ *
+ * <ul>
+ *   <li>{@code dW2 = c e u^T} (rank 1) and {@code db2 = 0};
+ *   <li>{@code dW1 = c (a1 x1^T - a2 x2^T)} (rank 2) and {@code db1 = c (a1 - a2)}.
+ * </ul>
+ *
+ * <p>So the gradient is never formed: its norm is {@code |c| sqrt(G)} with {@code G = ||e||^2
+ * ||u||^2 + (|a1|^2 |x1|^2 + |a2|^2 |x2|^2 - 2 (a1.a2)(x1.x2)) + |a1 - a2|^2}, summed in double
+ * (the middle term, a difference, is taken as at least 0), and SGD writes each weight once. The
+ * general path (two forwards, two backwards into a gradient buffer, an optimiser pass) computes the
+ * same quantities; the two differ only in float rounding.
+ *
+ * <p>Arithmetic, which the plain loops below define and the vector kernels repeat bit for bit:
+ *
+ * <ul>
+ *   <li>{@code h_kj = relu(fmaDot(W1 row j, x_k) + b1_j)}, the float sum rounded once; {@code u_j =
+ *       h1_j - h2_j} in float; {@code e_o = fmaDot(W2 row o, u)} ({@link
+ *       LinearEuclideanKernel#fmaDot}: sixteen float lanes of fused multiply-adds);
+ *   <li>{@code v_j}: from {@code +0}, {@code v_j = fma(e_o, W2[o][j], v_j)} for {@code o = 0, 1,
+ *       ...} in order, from {@code W2} before the update;
+ *   <li>SGD at rate {@code lr} with {@code k = lr c}: {@code W2[o][j] = fma(r_o, u_j, W2[o][j])}
+ *       with {@code r_o = (float) (-k e_o)}; {@code W1[j][i] = fma(beta_j, x2_i, fma(alpha_j, x1_i,
+ *       W1[j][i]))} with {@code alpha_j = (float) (-k a1_j)}, {@code beta_j = (float) (k a2_j)},
+ *       every row (an inactive unit's coefficient is 0); {@code b1_j = (b1_j + alpha_j) + beta_j};
+ *       {@code b2} unchanged. Each coefficient is a product in double rounded once to float.
+ * </ul>
+ *
+ * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe. The
+ * kernel keeps no copy of the parameters: it reads and writes the caller's array.
+ */
+final class MlpEuclideanKernel {
+
+    private final int inputDim;
+    private final int hiddenDim;
+    private final int outputDim;
+
+    /** Offsets of {@code b1} and {@code W2} in the parameter array. */
+    private final int b1;
+
+    private final int w2;
+
+    private final double eps;
+
+    /** The vector kernels, or null for the plain loops. */
+    private final VectorKernels vector;
+
+    /** {@code h1 = relu(W1 x1 + b1)} and {@code h2} of the last {@link #distance}. */
+    private final float[] hidden1;
+
+    private final float[] hidden2;
+
+    /** {@code u = h1 - h2}. */
+    private final float[] hiddenDiff;
+
+    /** {@code e = W2 u}. */
+    final float[] diff;
+
+    /** {@code v = W2^T e}, then {@code a1} and {@code a2}. */
+    private final float[] back;
+
+    private final float[] active1;
+    private final float[] active2;
+
+    /** SGD's row coefficients: {@code r} for {@code W2}, {@code alpha} and {@code beta} for W1. */
+    private final float[] outRow;
+
+    private final float[] alpha;
+
+    private final float[] beta;
+
+    /** Scratch for one row (the plain loops; see {@link LinearEuclideanKernel}'s row). */
+    private final float[] row;
+
+    /** The working copy of {@code W1} in panels, or null when the caller's array is used. */
+    private final float[] panels;
+
+    /** Rows of {@link #panels}: {@code hiddenDim} rounded up to whole panels (padding is 0). */
+    private final int rows;
+
+    /** Rows per panel, or 0 without panels. */
+    private final int panelRows;
+
+    /** Whether {@link #panels} holds {@code W1} (else the caller's array does). */
+    private boolean panelsCurrent;
+
+    /** Whether the caller's {@code W1} lags {@link #panels}. */
+    private boolean rowsBehind;
+
+    /** Whether a rank-2 update of {@code W1} waits in {@link #alpha}, {@link #beta}. */
+    private boolean pending;
+
+    /** The inputs of the pending update. */
+    private final float[] pendingLeft;
+
+    private final float[] pendingRight;
+
+    /** The products of the panel pass, {@code rows} long (padding rows included). */
+    private final float[] paddedLeft;
+
+    private final float[] paddedRight;
+
+    /** Scratch of the two-input panel kernels. */
+    private final float[] pairScratch = new float[VectorKernels.PAIR_SCRATCH];
+
+    /** {@code ||e||} and {@code max |e_o|} of the last {@link #distance}. */
+    double diffNorm;
+
+    double diffMax;
+
+    /**
+     * @param inputDim, hiddenDim, outputDim the encoder's sizes, each {@code > 0}
+     * @param eps the distance's {@code eps}
+     * @param vector the vector kernels, or null for the plain loops
+     */
+    MlpEuclideanKernel(
+            int inputDim, int hiddenDim, int outputDim, double eps, VectorKernels vector) {
+        this.inputDim = inputDim;
+        this.hiddenDim = hiddenDim;
+        this.outputDim = outputDim;
+        this.b1 = hiddenDim * inputDim;
+        this.w2 = b1 + hiddenDim;
+        this.eps = eps;
+        this.vector = vector;
+        this.hidden1 = new float[hiddenDim];
+        this.hidden2 = new float[hiddenDim];
+        this.hiddenDiff = new float[hiddenDim];
+        this.diff = new float[outputDim];
+        this.back = new float[hiddenDim];
+        this.active1 = new float[hiddenDim];
+        this.active2 = new float[hiddenDim];
+        this.outRow = new float[outputDim];
+        this.row = new float[Math.max(inputDim, hiddenDim)];
+        int panel = vector == null ? 0 : vector.panelRows();
+        int padded = panel == 0 ? hiddenDim : (hiddenDim + panel - 1) / panel * panel;
+        if (panel > 0
+                && inputDim % panel == 0
+                && (long) padded * inputDim <= LinearEuclideanKernel.PANEL_LIMIT) {
+            this.panelRows = panel;
+            this.rows = padded;
+            this.panels = new float[padded * inputDim];
+            this.alpha = new float[padded];
+            this.beta = new float[padded];
+            this.paddedLeft = new float[padded];
+            this.paddedRight = new float[padded];
+        } else {
+            this.panelRows = 0;
+            this.rows = hiddenDim;
+            this.panels = null;
+            this.alpha = new float[hiddenDim];
+            this.beta = new float[hiddenDim];
+            this.paddedLeft = null;
+            this.paddedRight = null;
+        }
+        this.pendingLeft = new float[inputDim];
+        this.pendingRight = new float[inputDim];
+    }
+
+    /** Whether this kernel keeps a working copy of {@code W1} in panels. */
+    boolean panelled() {
+        return panels != null;
+    }
+
+    /** Whether an update of {@code W1} waits for the next {@link #distance} or {@link #flush}. */
+    boolean pending() {
+        return pending;
+    }
+
+    /**
+     * Computes {@code h1}, {@code h2}, {@code u} and {@code e = W2 u} from the parameters {@code
+     * p}, and returns {@code d = sqrt(||e||^2 + eps)} ({@code ||e||^2} summed in double). NaN or
+     * infinite when the embeddings' difference overflowed float; the caller then takes the general
+     * path for the pair.
+     */
+    double distance(float[] p, float[] x1, float[] x2) {
+        int h = hiddenDim;
+        if (panels != null) {
+            if (!panelsCurrent) {
+                copyToPanels(p);
+            }
+            if (pending) {
+                vector.panelRank2ThenPairMatVec(
+                        panels,
+                        rows,
+                        inputDim,
+                        alpha,
+                        pendingLeft,
+                        beta,
+                        pendingRight,
+                        x1,
+                        x2,
+                        paddedLeft,
+                        paddedRight,
+                        pairScratch);
+                pending = false;
+                rowsBehind = true;
+            } else {
+                vector.panelPairMatVec(
+                        panels, rows, inputDim, x1, x2, paddedLeft, paddedRight, pairScratch);
+            }
+            System.arraycopy(paddedLeft, 0, hidden1, 0, h);
+            System.arraycopy(paddedRight, 0, hidden2, 0, h);
+            biasRelu(p, hidden1);
+            biasRelu(p, hidden2);
+        } else {
+            hiddenLayer(p, x1, hidden1);
+            hiddenLayer(p, x2, hidden2);
+        }
+        float[] u = hiddenDiff;
+        for (int j = 0; j < h; j++) {
+            u[j] = hidden1[j] - hidden2[j];
+        }
+        if (vector != null) {
+            vector.fmaMatVec(p, w2, outputDim, u, h, diff);
+        } else {
+            for (int o = 0; o < outputDim; o++) {
+                diff[o] = LinearEuclideanKernel.fmaDot(p, w2 + o * h, u, h);
+            }
+        }
+        double sum = 0;
+        float max = 0;
+        for (int o = 0; o < outputDim; o++) {
+            float e = diff[o];
+            sum += (double) e * e;
+            max = Math.max(max, Math.abs(e));
+        }
+        diffNorm = Math.sqrt(sum);
+        diffMax = max;
+        return Math.sqrt(sum + eps);
+    }
+
+    /** {@code out = relu(W1 x + b1)}. */
+    private void hiddenLayer(float[] p, float[] x, float[] out) {
+        int in = inputDim;
+        int h = hiddenDim;
+        if (vector != null) {
+            vector.fmaMatVec(p, 0, h, x, in, out);
+        } else {
+            for (int j = 0; j < h; j++) {
+                out[j] = LinearEuclideanKernel.fmaDot(p, j * in, x, in);
+            }
+        }
+        biasRelu(p, out);
+    }
+
+    /**
+     * {@code out_j = relu(out_j + b1_j)}, the sum rounded once ({@link VectorKernels#biasRelu}).
+     */
+    private void biasRelu(float[] p, float[] out) {
+        if (vector != null) {
+            vector.biasRelu(out, p, b1, hiddenDim);
+            return;
+        }
+        int bias = b1;
+        for (int j = 0; j < hiddenDim; j++) {
+            float pre = out[j] + p[bias + j];
+            out[j] = pre > 0f ? pre : 0f;
+        }
+    }
+
+    /** What {@link #backward} found: the gradient's norm and its step's bound, per unit of c. */
+    static final class Backward {
+        /** {@code sqrt(G)}: the gradient's Frobenius norm is {@code |c| sqrt(G)}. */
+        double norm;
+
+        /**
+         * A bound on {@code |delta p_i| / |k|} for every parameter an SGD step with {@code k = lr
+         * c} changes, before the float roundings of its coefficients and of the update itself.
+         */
+        double step;
+    }
+
+    private final Backward backward = new Backward();
+
+    /**
+     * From the last {@link #distance}'s {@code e}, {@code u} and hidden layers and the parameters
+     * before any update: {@code v = W2^T e}, {@code a1}, {@code a2}, the gradient's norm and the
+     * bound of its SGD step, per unit of {@code c} (see the class comment). Reused result.
+     */
+    Backward backward(float[] p, float[] x1, float[] x2) {
+        int h = hiddenDim;
+        float[] v = back;
+        if (vector != null) {
+            vector.fmaMatTVec(p, w2, outputDim, h, diff, v);
+        } else {
+            for (int j = 0; j < h; j++) {
+                v[j] = 0f;
+            }
+            for (int o = 0; o < outputDim; o++) {
+                float eo = diff[o];
+                int offset = w2 + o * h;
+                for (int j = 0; j < h; j++) {
+                    v[j] = Math.fma(eo, p[offset + j], v[j]);
+                }
+            }
+        }
+        if (vector != null) {
+            vector.reluMask(v, hidden1, active1, h);
+            vector.reluMask(v, hidden2, active2, h);
+        } else {
+            for (int j = 0; j < h; j++) {
+                float vj = v[j];
+                active1[j] = hidden1[j] > 0f ? vj : 0f;
+                active2[j] = hidden2[j] > 0f ? vj : 0f;
+            }
+        }
+        int in = inputDim;
+        double a11 = squaredDot(active1, active1, h);
+        double a22 = squaredDot(active2, active2, h);
+        double a12 = squaredDot(active1, active2, h);
+        double x11 = squaredDot(x1, x1, in);
+        double x22 = squaredDot(x2, x2, in);
+        double x12 = squaredDot(x1, x2, in);
+        double uu = squaredDot(hiddenDiff, hiddenDiff, h);
+        // a1 - a2 is 0, v_j or -v_j element by element, so |a1 - a2|^2 = |a1|^2 + |a2|^2 - 2 a1.a2.
+        double weights1 = Math.max(0.0, a11 * x11 + a22 * x22 - 2 * a12 * x12);
+        double bias1 = Math.max(0.0, a11 + a22 - 2 * a12);
+        backward.norm = Math.sqrt(diffNorm * diffNorm * uu + weights1 + bias1);
+        double vMax = maxAbs(v, h);
+        backward.step =
+                Math.max(
+                        diffMax * maxAbs(hiddenDiff, h),
+                        vMax * Math.max(2.0, maxAbs(x1, in) + maxAbs(x2, in)));
+        return backward;
+    }
+
+    /**
+     * Plain SGD with {@code k = lr c} (already scaled by clipping), from the last {@link
+     * #backward}: {@code W2} and {@code b1} written to {@code p} at once; {@code W1} too, unless
+     * the kernel keeps it in panels, where the update is recorded for the next {@link #distance}
+     * (or {@link #flush}).
+     *
+     * @throws IllegalStateException if an update is already pending (its pair was not scored)
+     */
+    void sgd(float[] p, double k, float[] x1, float[] x2) {
+        if (pending) {
+            throw new IllegalStateException("an update is already pending");
+        }
+        coefficients(k);
+        writeSecondLayer(p);
+        if (panels != null) {
+            System.arraycopy(x1, 0, pendingLeft, 0, inputDim);
+            System.arraycopy(x2, 0, pendingRight, 0, inputDim);
+            pending = true;
+        } else {
+            writeFirstLayer(p, x1, x2);
+        }
+    }
+
+    /**
+     * Plain SGD written to the caller's array {@code p} alone, which must be current ({@link
+     * #flush}); a panel copy is left out of date, so that the caller may check {@code p} and roll
+     * it back.
+     */
+    void sgdToRows(float[] p, double k, float[] x1, float[] x2) {
+        if (pending || rowsBehind) {
+            throw new IllegalStateException("the weights are not current: flush first");
+        }
+        coefficients(k);
+        writeSecondLayer(p);
+        writeFirstLayer(p, x1, x2);
+        panelsCurrent = false;
+    }
+
+    private void coefficients(double k) {
+        int h = hiddenDim;
+        if (vector != null) {
+            vector.scaleInDouble(-k, diff, outRow, outputDim);
+            vector.scaleInDouble(-k, active1, alpha, h);
+            vector.scaleInDouble(k, active2, beta, h);
+        } else {
+            for (int o = 0; o < outputDim; o++) {
+                outRow[o] = (float) (-k * diff[o]);
+            }
+            for (int j = 0; j < h; j++) {
+                alpha[j] = (float) (-k * active1[j]);
+                beta[j] = (float) (k * active2[j]);
+            }
+        }
+    }
+
+    /** {@code W2} and {@code b1} (which needs the first layer's coefficients only). */
+    private void writeSecondLayer(float[] p) {
+        int h = hiddenDim;
+        if (vector != null) {
+            vector.rank1(p, w2, outputDim, h, outRow, hiddenDiff);
+        } else {
+            rank1(p, w2, outputDim, h, outRow, hiddenDiff);
+        }
+        for (int j = 0; j < h; j++) {
+            p[b1 + j] = (p[b1 + j] + alpha[j]) + beta[j];
+        }
+    }
+
+    /**
+     * {@code W1}, row-major in {@code p}: the {@code (alpha, x1)} update, then {@code (beta, x2)}.
+     */
+    private void writeFirstLayer(float[] p, float[] x1, float[] x2) {
+        int h = hiddenDim;
+        int in = inputDim;
+        if (vector != null) {
+            vector.rank1(p, 0, h, in, alpha, x1);
+            vector.rank1(p, 0, h, in, beta, x2);
+        } else {
+            rank1(p, 0, h, in, alpha, x1);
+            rank1(p, 0, h, in, beta, x2);
+        }
+    }
+
+    /**
+     * Writes the pending update and a panel copy's updates to {@code p}; afterwards {@code p} is
+     * current (and the copy still is).
+     */
+    void flush(float[] p) {
+        if (pending) {
+            vector.panelRank1(panels, rows, inputDim, alpha, pendingLeft);
+            vector.panelRank1(panels, rows, inputDim, beta, pendingRight);
+            pending = false;
+            rowsBehind = true;
+        }
+        if (rowsBehind) {
+            copyToRows(p);
+        }
+    }
+
+    /**
+     * Forgets the panel copy: the caller's array, written by someone else, is the model.
+     *
+     * @throws IllegalStateException if that array was not current ({@link #flush} first)
+     */
+    void invalidate() {
+        if (pending || rowsBehind) {
+            throw new IllegalStateException("the weights are not current: flush before writing");
+        }
+        panelsCurrent = false;
+    }
+
+    /** Where element {@code (j, i)} of {@code W1} is in {@link #panels}. */
+    private int panelIndex(int j, int i) {
+        int lane = j % panelRows;
+        return (j - lane) * inputDim + i * panelRows + lane;
+    }
+
+    private void copyToPanels(float[] p) {
+        int in = inputDim;
+        for (int j = 0; j < hiddenDim; j++) {
+            for (int i = 0; i < in; i++) {
+                panels[panelIndex(j, i)] = p[j * in + i];
+            }
+        }
+        panelsCurrent = true;
+        rowsBehind = false;
+    }
+
+    private void copyToRows(float[] p) {
+        int in = inputDim;
+        for (int j = 0; j < hiddenDim; j++) {
+            for (int i = 0; i < in; i++) {
+                p[j * in + i] = panels[panelIndex(j, i)];
+            }
+        }
+        rowsBehind = false;
+    }
+
+    /** The plain loop of {@link VectorKernels#rank1}. */
+    private void rank1(float[] w, int offset, int rows, int n, float[] a, float[] u) {
+        float[] r = row;
+        for (int o = 0; o < rows; o++) {
+            float ao = a[o];
+            int start = offset + o * n;
+            System.arraycopy(w, start, r, 0, n);
+            for (int i = 0; i < n; i++) {
+                r[i] = Math.fma(ao, u[i], r[i]);
+            }
+            System.arraycopy(r, 0, w, start, n);
+        }
+    }
+
+    /** {@code sum_i (double) a_i b_i}, as {@link VectorKernels#exactDot} (its plain loop). */
+    private double squaredDot(float[] a, float[] b, int n) {
+        return vector != null ? vector.exactDot(a, 0, b, n) : exactDot(a, b, n);
+    }
+
+    private float maxAbs(float[] x, int n) {
+        if (vector != null) {
+            return vector.maxAbs(x, n);
+        }
+        float m = 0;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, Math.abs(x[i]));
+        }
+        return m;
+    }
+
+    /** The plain loop of {@link VectorKernels#exactDot}: four double accumulators. */
+    private static double exactDot(float[] a, float[] b, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += (double) a[i] * b[i];
+            s1 += (double) a[i + 1] * b[i + 1];
+            s2 += (double) a[i + 2] * b[i + 2];
+            s3 += (double) a[i + 3] * b[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += (double) a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}
