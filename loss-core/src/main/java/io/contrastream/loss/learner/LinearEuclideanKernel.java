@@ -230,7 +230,7 @@ final class LinearEuclideanKernel {
             }
         } else if (vector != null) {
             if (pending) {
-                vector.rank1ThenMatVec(w, outputDim, in, pendingRow, pendingDelta, delta, diff);
+                vector.rank1ThenMatVec(w, 0, outputDim, in, pendingRow, pendingDelta, delta, diff);
             } else {
                 vector.fmaMatVec(w, 0, outputDim, delta, in, diff);
             }

@@ -62,8 +62,11 @@ final class MlpEuclideanKernel {
 
     private final float[] hidden2;
 
-    /** {@code u = h1 - h2}. */
-    private final float[] hiddenDiff;
+    /** {@code u = h1 - h2} (swapped with {@link #pendingHiddenDiff} by a deferral). */
+    private float[] hiddenDiff;
+
+    /** The {@code u} of the pending update of {@code W2}. */
+    private float[] pendingHiddenDiff;
 
     /** {@code e = W2 u}. */
     final float[] diff;
@@ -99,7 +102,10 @@ final class MlpEuclideanKernel {
     /** Whether the caller's {@code W1} lags {@link #panels}. */
     private boolean rowsBehind;
 
-    /** Whether a rank-2 update of {@code W1} waits in {@link #alpha}, {@link #beta}. */
+    /**
+     * Whether an update waits: {@code W1}'s rank-2 in {@link #alpha}, {@link #beta} and the copied
+     * inputs, {@code W2}'s rank-1 in {@link #outRow} and {@link #pendingHiddenDiff}.
+     */
     private boolean pending;
 
     /** The inputs of the pending update. */
@@ -137,6 +143,7 @@ final class MlpEuclideanKernel {
         this.hidden1 = new float[hiddenDim];
         this.hidden2 = new float[hiddenDim];
         this.hiddenDiff = new float[hiddenDim];
+        this.pendingHiddenDiff = new float[hiddenDim];
         this.diff = new float[outputDim];
         this.back = new float[hiddenDim];
         this.active1 = new float[hiddenDim];
@@ -204,7 +211,6 @@ final class MlpEuclideanKernel {
                         paddedLeft,
                         paddedRight,
                         pairScratch);
-                pending = false;
                 rowsBehind = true;
             } else {
                 vector.panelPairMatVec(
@@ -222,13 +228,17 @@ final class MlpEuclideanKernel {
         for (int j = 0; j < h; j++) {
             u[j] = hidden1[j] - hidden2[j];
         }
-        if (vector != null) {
+        if (pending) {
+            // W2's update, recorded with W1's, in the same pass as e = W2 u.
+            vector.rank1ThenMatVec(p, w2, outputDim, h, outRow, pendingHiddenDiff, u, diff);
+        } else if (vector != null) {
             vector.fmaMatVec(p, w2, outputDim, u, h, diff);
         } else {
             for (int o = 0; o < outputDim; o++) {
                 diff[o] = LinearEuclideanKernel.fmaDot(p, w2 + o * h, u, h);
             }
         }
+        pending = false;
         double sum = 0;
         float max = 0;
         for (int o = 0; o < outputDim; o++) {
@@ -349,12 +359,16 @@ final class MlpEuclideanKernel {
             throw new IllegalStateException("an update is already pending");
         }
         coefficients(k);
-        writeSecondLayer(p);
+        writeFirstBias(p);
         if (panels != null) {
             System.arraycopy(x1, 0, pendingLeft, 0, inputDim);
             System.arraycopy(x2, 0, pendingRight, 0, inputDim);
+            float[] u = hiddenDiff;
+            hiddenDiff = pendingHiddenDiff;
+            pendingHiddenDiff = u;
             pending = true;
         } else {
+            writeSecondLayer(p, hiddenDiff);
             writeFirstLayer(p, x1, x2);
         }
     }
@@ -369,7 +383,8 @@ final class MlpEuclideanKernel {
             throw new IllegalStateException("the weights are not current: flush first");
         }
         coefficients(k);
-        writeSecondLayer(p);
+        writeFirstBias(p);
+        writeSecondLayer(p, hiddenDiff);
         writeFirstLayer(p, x1, x2);
         panelsCurrent = false;
     }
@@ -391,16 +406,19 @@ final class MlpEuclideanKernel {
         }
     }
 
-    /** {@code W2} and {@code b1} (which needs the first layer's coefficients only). */
-    private void writeSecondLayer(float[] p) {
-        int h = hiddenDim;
-        if (vector != null) {
-            vector.rank1(p, w2, outputDim, h, outRow, hiddenDiff);
-        } else {
-            rank1(p, w2, outputDim, h, outRow, hiddenDiff);
-        }
-        for (int j = 0; j < h; j++) {
+    /** {@code b1_j = (b1_j + alpha_j) + beta_j}. */
+    private void writeFirstBias(float[] p) {
+        for (int j = 0; j < hiddenDim; j++) {
             p[b1 + j] = (p[b1 + j] + alpha[j]) + beta[j];
+        }
+    }
+
+    /** {@code W2}, row-major in {@code p}, with the {@code u} of its pair. */
+    private void writeSecondLayer(float[] p, float[] u) {
+        if (vector != null) {
+            vector.rank1(p, w2, outputDim, hiddenDim, outRow, u);
+        } else {
+            rank1(p, w2, outputDim, hiddenDim, outRow, u);
         }
     }
 
@@ -427,6 +445,7 @@ final class MlpEuclideanKernel {
         if (pending) {
             vector.panelRank1(panels, rows, inputDim, alpha, pendingLeft);
             vector.panelRank1(panels, rows, inputDim, beta, pendingRight);
+            writeSecondLayer(p, pendingHiddenDiff);
             pending = false;
             rowsBehind = true;
         }

@@ -187,17 +187,17 @@ final class PanamaVectorKernels implements VectorKernels {
 
     @Override
     public void rank1ThenMatVec(
-            float[] w, int rows, int n, float[] a, float[] u, float[] x, float[] out) {
+            float[] w, int wOffset, int rows, int n, float[] a, float[] u, float[] x, float[] out) {
         if (!wide || (n & 15) != 0) {
-            rank1(w, 0, rows, n, a, u);
-            fmaMatVec(w, 0, rows, x, n, out);
+            rank1(w, wOffset, rows, n, a, u);
+            fmaMatVec(w, wOffset, rows, x, n, out);
             return;
         }
         // Two rows at a time: four streams over W (two loaded, two stored) were faster at
         // 784 -> 128, where the pass is bound by L2 traffic, than four rows' eight.
         int o = 0;
         for (; o + 1 < rows; o += 2) {
-            int r0 = o * n;
+            int r0 = wOffset + o * n;
             int r1 = r0 + n;
             FloatVector b0 = FloatVector.broadcast(F16, a[o]);
             FloatVector b1 = FloatVector.broadcast(F16, a[o + 1]);
@@ -209,8 +209,8 @@ final class PanamaVectorKernels implements VectorKernels {
                 // fma(a, u, w): the exact product a u plus w, rounded once, as Math.fma.
                 FloatVector w0 = b0.fma(uv, FloatVector.fromArray(F16, w, r0 + i));
                 FloatVector w1 = b1.fma(uv, FloatVector.fromArray(F16, w, r1 + i));
-                w0.intoArray(w, r0 + i);
-                w1.intoArray(w, r1 + i);
+                ((FloatVector) w0.check(F16)).intoArray(w, r0 + i);
+                ((FloatVector) w1.check(F16)).intoArray(w, r1 + i);
                 a0 = w0.fma(xv, a0);
                 a1 = w1.fma(xv, a1);
             }
@@ -218,8 +218,8 @@ final class PanamaVectorKernels implements VectorKernels {
             out[o + 1] = laneTree(a1) + 0f;
         }
         for (; o < rows; o++) {
-            rank1Row(w, o * n, a[o], u, n);
-            out[o] = fmaDot(w, o * n, x, n);
+            rank1Row(w, wOffset + o * n, a[o], u, n);
+            out[o] = fmaDot(w, wOffset + o * n, x, n);
         }
     }
 

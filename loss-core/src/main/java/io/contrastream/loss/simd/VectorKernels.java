@@ -62,12 +62,13 @@ public interface VectorKernels {
     void fmaMatTVec(float[] w, int wOffset, int rows, int n, float[] a, float[] out);
 
     /**
-     * The rank-1 update {@code w[o * n + i] = fma(a[o], u[i], w[o * n + i])} for {@code o < rows},
-     * {@code i < n}, then {@code out[o] = fmaDot(w, o * n, x, n)} on the updated rows: a pending
-     * update applied in the same pass over {@code w} as the next product, with the results of
-     * {@link #rank1} followed by {@link #fmaMatVec}.
+     * The rank-1 update {@code W(o, i) = fma(a[o], u[i], W(o, i))} for {@code o < rows}, {@code i <
+     * n} of the row-major matrix at {@code wOffset}, then {@code out[o] = fmaDot(row o, x, n)} on
+     * the updated rows: a pending update applied in the same pass over {@code w} as the next
+     * product, with the results of {@link #rank1} followed by {@link #fmaMatVec}.
      */
-    void rank1ThenMatVec(float[] w, int rows, int n, float[] a, float[] u, float[] x, float[] out);
+    void rank1ThenMatVec(
+            float[] w, int wOffset, int rows, int n, float[] a, float[] u, float[] x, float[] out);
 
     /**
      * {@code w[wOffset + o * n + i] = fma(a[o], u[i], w[wOffset + o * n + i])} for {@code o <

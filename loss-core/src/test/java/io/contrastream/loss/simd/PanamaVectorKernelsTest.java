@@ -139,7 +139,7 @@ class PanamaVectorKernelsTest {
                         expected[o] = referenceFmaDot(updated, o * n, x, n);
                     }
                     float[] fused = w.clone();
-                    kernels.rank1ThenMatVec(fused, rows, n, a, u, x, out);
+                    kernels.rank1ThenMatVec(fused, 0, rows, n, a, u, x, out);
                     assertBits("rank1ThenMatVec weights " + what, updated, fused);
                     assertBits("rank1ThenMatVec " + what, expected, out);
                     float[] alone = w.clone();
@@ -200,6 +200,14 @@ class PanamaVectorKernelsTest {
                     float[] alone = w.clone();
                     kernels.rank1(alone, offset, rows, n, a, x);
                     assertBits("rank1 at an offset " + what, updated, alone);
+                    float[] fused = w.clone();
+                    float[] after = new float[rows];
+                    for (int o = 0; o < rows; o++) {
+                        expected[o] = referenceFmaDot(updated, offset + o * n, x, n);
+                    }
+                    kernels.rank1ThenMatVec(fused, offset, rows, n, a, x, x, after);
+                    assertBits("rank1ThenMatVec weights at an offset " + what, updated, fused);
+                    assertBits("rank1ThenMatVec at an offset " + what, expected, after);
                 }
             }
         }
