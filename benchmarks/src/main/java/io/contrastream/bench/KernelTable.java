@@ -33,7 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * metrics window is a few hundred flops and not counted). Bytes are split into read-only passes and
  * read-write passes, each timed against the matching measured bandwidth of the cache level the
  * working set fits in; flops are timed against the measured ceiling of their arithmetic form (the
- * fused linear kernel's sixteen-lane float FMA dots, the encoders' exact double dots, each
+ * fused kernels' sixteen-lane float FMA dots, the encoders' exact double dots, each
  * bit-identical to the scalar loops, and separate multiply and add for element-wise passes, half
  * the FMA peak). The bound is {@code 1 / max(compute, read / readBW + rw / updateBW)}.
  */
@@ -68,10 +68,16 @@ public final class KernelTable {
      * writes W once (4N bytes each) and every flop is a sixteen-lane fused multiply-add; other
      * rules read W for {@code e} (4N bytes), write the gradient (N flops, 4N bytes) and step all P
      * parameters (Adam: reads g, reads and writes p, m, v; about 14 operations each, counting a
-     * square root and a division as one). MLP {@code in -> h -> out}: two forward passes over both
-     * layers; per item backward, the layer-2 gradient row update and {@code W2^T g}, and the
-     * layer-1 gradient rows of the active hidden units (counted as half of them, as at
-     * initialisation); then the gradient's fill and norm passes and the step.
+     * square root and a division as one). MLP {@code in -> h -> out}, {@code A = h in}, {@code B =
+     * out h}: under SGD the fused path ({@code MlpEuclideanKernel}) reads and writes {@code W1}
+     * once (its panel copy: the previous pair's rank-2 update, 4A flops, and both hidden layers, 4A
+     * flops), reads and writes {@code W2} once (the previous update and {@code e = W2 u}, 4B) and
+     * reads it once more for {@code v = W2^T e} (2B), all sixteen-lane FMAs; the gradient's norm is
+     * seven exact-double dots over hidden- and input-sized vectors, and {@code b1} is stepped
+     * element-wise. Under Adam the general path: two forward passes over both layers; per item
+     * backward, the layer-2 gradient row update and {@code W2^T g}, and the layer-1 gradient rows
+     * of the active hidden units (counted as half of them, as at initialisation); then the
+     * gradient's fill and norm passes and the step.
      */
     static Cost costs(String model, String optimizer) {
         String[] parts = model.split(":");
@@ -90,21 +96,20 @@ public final class KernelTable {
         double a = h * in;
         double b = out * h;
         double p = a + h + b + out;
+        if (!adam) {
+            return new Cost(
+                    8 * a + 6 * b, 2 * (4 * h + 3 * in), 2 * h, 4 * b, 8 * a + 8 * b + 8 * h,
+                    4 * (p + a));
+        }
         // Forward dots and the gradient norm are exact-double dots; the rest is element-wise.
         double dots = 2 * 2 * (a + b) + 2 * p;
         double elements = 2 * (4 * b + a);
         double read = 2 * 4 * (a + b) + 2 * 4 * b + 4 * p;
         double update = 2 * (8 * b + 4 * a) + 4 * p;
-        if (adam) {
-            elements += 14 * p;
-            read += 4 * p;
-            update += 24 * p;
-        } else {
-            elements += 2 * p;
-            read += 4 * p;
-            update += 8 * p;
-        }
-        return new Cost(0, dots, elements, read, update, 4 * p * (adam ? 4 : 2));
+        elements += 14 * p;
+        read += 4 * p;
+        update += 24 * p;
+        return new Cost(0, dots, elements, read, update, 4 * p * 4);
     }
 
     public static void main(String[] args) throws RunnerException, IOException {
@@ -174,7 +179,7 @@ public final class KernelTable {
                 String.format(
                         Locale.ROOT,
                         "%nCeilings, one thread: float FMA %.1f GFLOP/s (16-lane FMA, %d chains);"
-                                + " the fused linear kernel's sixteen-lane FMA dots %.1f GFLOP/s and"
+                                + " the fused kernels' sixteen-lane FMA dots %.1f GFLOP/s and"
                                 + " exact double dots %.1f GFLOP/s (L1-resident, vectorised)%n%n",
                         flopPeak / 1e9,
                         PeakBenchmark.FMA_CHAINS,

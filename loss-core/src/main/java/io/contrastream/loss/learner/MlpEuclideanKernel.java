@@ -38,8 +38,22 @@ import io.contrastream.loss.simd.VectorKernels;
  *       {@code b2} unchanged. Each coefficient is a product in double rounded once to float.
  * </ul>
  *
- * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe. The
- * kernel keeps no copy of the parameters: it reads and writes the caller's array.
+ * <p><b>Working copy of {@code W1} in panels, updates applied lazily.</b> On vector kernels with
+ * panels ({@link VectorKernels#panelRows()}, AVX-512), an input length that is a multiple of 16 and
+ * {@code W1} within {@link LinearEuclideanKernel#PANEL_LIMIT}, the kernel keeps {@code W1} as
+ * panels of sixteen rows ({@link VectorKernels#panelRows()} gives the layout), and that copy is the
+ * first layer between pairs: both hidden layers come from one pass over it ({@link
+ * VectorKernels#panelPairMatVec}). SGD's rank-2 update of {@code W1} is recorded ({@code alpha},
+ * {@code beta} and copies of {@code x1}, {@code x2}) and written in the next pair's pass ({@link
+ * VectorKernels#panelRank2ThenPairMatVec}): one read and one write of {@code W1} per pair (64 KiB
+ * at 64 -> 256, which does not fit in L1). The update of {@code W2} waits likewise for the next
+ * {@code e = W2 u} ({@link VectorKernels#rank1ThenMatVec}, in the caller's array); {@code b1} is
+ * written at once. The same bits as the plain loops, which apply every update at once. {@link
+ * #flush} writes what is pending and the copy back to the caller's array; whoever writes that array
+ * otherwise must flush first and then {@link #invalidate}, as with {@link LinearEuclideanKernel}.
+ * The copy costs {@code hidden x in} floats per model.
+ *
+ * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe.
  */
 final class MlpEuclideanKernel {
 
@@ -186,10 +200,11 @@ final class MlpEuclideanKernel {
     }
 
     /**
-     * Computes {@code h1}, {@code h2}, {@code u} and {@code e = W2 u} from the parameters {@code
-     * p}, and returns {@code d = sqrt(||e||^2 + eps)} ({@code ||e||^2} summed in double). NaN or
-     * infinite when the embeddings' difference overflowed float; the caller then takes the general
-     * path for the pair.
+     * Applies the pending update, if any, then computes {@code h1}, {@code h2}, {@code u} and
+     * {@code e = W2 u} from the parameters {@code p} (and the panel copy of {@code W1}), and
+     * returns {@code d = sqrt(||e||^2 + eps)} ({@code ||e||^2} summed in double). NaN or infinite
+     * when the embeddings' difference overflowed float; the caller then takes the general path for
+     * the pair (after {@link #flush}).
      */
     double distance(float[] p, float[] x1, float[] x2) {
         int h = hiddenDim;
