@@ -309,6 +309,9 @@ final class MlpEuclideanKernel {
 
     private final Backward backward = new Backward();
 
+    /** The three dot products of {@link #exactDots}. */
+    private final double[] dots = new double[3];
+
     /**
      * From the last {@link #distance}'s {@code e}, {@code u} and hidden layers and the parameters
      * before any update: {@code v = W2^T e}, {@code a1}, {@code a2}, the gradient's norm and the
@@ -342,13 +345,19 @@ final class MlpEuclideanKernel {
             }
         }
         int in = inputDim;
-        double a11 = squaredDot(active1, active1, h);
-        double a22 = squaredDot(active2, active2, h);
-        double a12 = squaredDot(active1, active2, h);
-        double x11 = squaredDot(x1, x1, in);
-        double x22 = squaredDot(x2, x2, in);
-        double x12 = squaredDot(x1, x2, in);
-        double uu = squaredDot(hiddenDiff, hiddenDiff, h);
+        double[] d = dots;
+        exactDots(active1, active2, h);
+        double a11 = d[0];
+        double a22 = d[1];
+        double a12 = d[2];
+        exactDots(x1, x2, in);
+        double x11 = d[0];
+        double x22 = d[1];
+        double x12 = d[2];
+        double uu =
+                vector != null
+                        ? vector.exactDot(hiddenDiff, 0, hiddenDiff, h)
+                        : exactDot(hiddenDiff, hiddenDiff, h);
         // a1 - a2 is 0, v_j or -v_j element by element, so |a1 - a2|^2 = |a1|^2 + |a2|^2 - 2 a1.a2.
         double weights1 = Math.max(0.0, a11 * x11 + a22 * x22 - 2 * a12 * x12);
         double bias1 = Math.max(0.0, a11 + a22 - 2 * a12);
@@ -423,6 +432,10 @@ final class MlpEuclideanKernel {
 
     /** {@code b1_j = (b1_j + alpha_j) + beta_j}. */
     private void writeFirstBias(float[] p) {
+        if (vector != null) {
+            vector.addTwo(alpha, beta, p, b1, hiddenDim);
+            return;
+        }
         for (int j = 0; j < hiddenDim; j++) {
             p[b1 + j] = (p[b1 + j] + alpha[j]) + beta[j];
         }
@@ -522,9 +535,15 @@ final class MlpEuclideanKernel {
         }
     }
 
-    /** {@code sum_i (double) a_i b_i}, as {@link VectorKernels#exactDot} (its plain loop). */
-    private double squaredDot(float[] a, float[] b, int n) {
-        return vector != null ? vector.exactDot(a, 0, b, n) : exactDot(a, b, n);
+    /** {@link VectorKernels#exactDots} into {@link #dots}, or its plain loops. */
+    private void exactDots(float[] a, float[] b, int n) {
+        if (vector != null) {
+            vector.exactDots(a, b, n, dots);
+        } else {
+            dots[0] = exactDot(a, a, n);
+            dots[1] = exactDot(b, b, n);
+            dots[2] = exactDot(a, b, n);
+        }
     }
 
     private float maxAbs(float[] x, int n) {

@@ -880,6 +880,55 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
+    public void exactDots(float[] a, float[] b, int n, double[] out) {
+        int bound = n - (n & 3);
+        int i = 0;
+        DoubleVector aa = DoubleVector.zero(D4);
+        DoubleVector bb = aa;
+        DoubleVector ab = aa;
+        for (; i < bound; i += 4) {
+            DoubleVector av =
+                    (DoubleVector)
+                            FloatVector.fromArray(F4, a, i)
+                                    .convertShape(VectorOperators.F2D, D4, 0);
+            DoubleVector bv =
+                    (DoubleVector)
+                            FloatVector.fromArray(F4, b, i)
+                                    .convertShape(VectorOperators.F2D, D4, 0);
+            aa = av.fma(av, aa);
+            bb = bv.fma(bv, bb);
+            ab = av.fma(bv, ab);
+        }
+        double a0 = aa.lane(0);
+        double b0 = bb.lane(0);
+        double c0 = ab.lane(0);
+        for (; i < n; i++) {
+            a0 += (double) a[i] * a[i];
+            b0 += (double) b[i] * b[i];
+            c0 += (double) a[i] * b[i];
+        }
+        out[0] = (a0 + aa.lane(1)) + (aa.lane(2) + aa.lane(3));
+        out[1] = (b0 + bb.lane(1)) + (bb.lane(2) + bb.lane(3));
+        out[2] = (c0 + ab.lane(1)) + (ab.lane(2) + ab.lane(3));
+    }
+
+    @Override
+    public void addTwo(float[] a, float[] b, float[] y, int yOffset, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector sum =
+                    FloatVector.fromArray(F, y, yOffset + i)
+                            .add(FloatVector.fromArray(F, a, i))
+                            .add(FloatVector.fromArray(F, b, i));
+            ((FloatVector) sum.check(F)).intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] = (y[yOffset + i] + a[i]) + b[i];
+        }
+    }
+
+    @Override
     public void biasRelu(float[] x, float[] bias, int biasOffset, int n) {
         int bound = F.loopBound(n);
         int i = 0;

@@ -184,6 +184,17 @@ public interface VectorKernels {
     double exactDot(float[] w, int wOffset, float[] x, int n);
 
     /**
+     * The three dot products of two vectors at once: {@code out[0] = exactDot(a, 0, a, n)}, {@code
+     * out[1] = exactDot(b, 0, b, n)} and {@code out[2] = exactDot(a, 0, b, n)}, each bit for bit as
+     * {@link #exactDot}: three independent accumulations in one loop, where three calls would each
+     * wait on one chain of dependent additions.
+     */
+    void exactDots(float[] a, float[] b, int n, double[] out);
+
+    /** {@code y[yOffset + i] = (y[yOffset + i] + a[i]) + b[i]} for {@code i < n}, in float. */
+    void addTwo(float[] a, float[] b, float[] y, int yOffset, int n);
+
+    /**
      * {@code out[r] = (float) (bias[biasOffset + r] + exactDot(w, wOffset + r * n, x, n))} for
      * {@code r < rows}: an affine layer over {@code rows} consecutive rows of length {@code n},
      * each row's dot product exactly as {@link #exactDot}; several rows run at once.

@@ -272,6 +272,30 @@ class PanamaVectorKernelsTest {
      * {@code rows x n} row-major to panels of sixteen rows, each column-major: element (o, i) at
      * {@code (o / 16) * 16 * n + i * 16 + o % 16}, written out from the definition.
      */
+    /** The three dot products at once, each against its own loop; and the two-term addition. */
+    @Test
+    void threeDotsAtOnceAndAddTwoEqualTheirLoops() {
+        SplittableRandom random = new SplittableRandom(19);
+        double[] out = new double[3];
+        for (int n : lengths()) {
+            float[] a = vector(random, n);
+            float[] b = vector(random, n);
+            vector.exactDots(a, b, n, out);
+            assertBits("a.a " + n, referenceExactDot(a, 0, a, n), out[0]);
+            assertBits("b.b " + n, referenceExactDot(b, 0, b, n), out[1]);
+            assertBits("a.b " + n, referenceExactDot(a, 0, b, n), out[2]);
+
+            int offset = random.nextInt(5);
+            float[] y = vector(random, offset + n + 2);
+            float[] expected = y.clone();
+            for (int i = 0; i < n; i++) {
+                expected[offset + i] = (expected[offset + i] + a[i]) + b[i];
+            }
+            vector.addTwo(a, b, y, offset, n);
+            assertBits("addTwo " + n, expected, y);
+        }
+    }
+
     /**
      * The two-input panel kernels against the row loops: both products, and the rank-2 update in
      * its order ({@code (a, u)} then {@code (c, y)}), on one to three panels; values include zeros,
