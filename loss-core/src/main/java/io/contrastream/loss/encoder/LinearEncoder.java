@@ -110,9 +110,10 @@ public final class LinearEncoder implements Encoder {
      */
     /**
      * {@code w[offset .. offset + n) . x[0 .. n)} in double, with four independent accumulators:
-     * one running sum is a chain of dependent additions that runs at a quarter of the speed.
+     * one running sum is a chain of dependent additions that runs at a quarter of the speed. The
+     * plain loop of {@link VectorKernels#exactDot}, bit for bit.
      */
-    static double dot(float[] w, int offset, float[] x, int n) {
+    public static double dot(float[] w, int offset, float[] x, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

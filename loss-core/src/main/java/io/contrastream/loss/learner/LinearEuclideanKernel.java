@@ -349,30 +349,14 @@ final class LinearEuclideanKernel {
         return maxAbs(w);
     }
 
-    /** Where element {@code (o, i)} of {@code W} is in {@link #panels}. */
-    private int panelIndex(int o, int i) {
-        int lane = o % panelRows;
-        return (o - lane) * inputDim + i * panelRows + lane;
-    }
-
     private void copyToPanels(float[] w) {
-        int in = inputDim;
-        for (int o = 0; o < outputDim; o++) {
-            for (int i = 0; i < in; i++) {
-                panels[panelIndex(o, i)] = w[o * in + i];
-            }
-        }
+        Panels.copyIn(w, outputDim, inputDim, panels, panelRows);
         panelsCurrent = true;
         rowsBehind = false;
     }
 
     private void copyToRows(float[] w) {
-        int in = inputDim;
-        for (int o = 0; o < outputDim; o++) {
-            for (int i = 0; i < in; i++) {
-                w[o * in + i] = panels[panelIndex(o, i)];
-            }
-        }
+        Panels.copyOut(panels, panelRows, w, outputDim, inputDim);
         rowsBehind = false;
     }
 

@@ -1,5 +1,6 @@
 package io.contrastream.loss.learner;
 
+import io.contrastream.loss.encoder.LinearEncoder;
 import io.contrastream.loss.simd.VectorKernels;
 
 /**
@@ -357,7 +358,7 @@ final class MlpEuclideanKernel {
         double uu =
                 vector != null
                         ? vector.exactDot(hiddenDiff, 0, hiddenDiff, h)
-                        : exactDot(hiddenDiff, hiddenDiff, h);
+                        : LinearEncoder.dot(hiddenDiff, 0, hiddenDiff, h);
         // a1 - a2 is 0, v_j or -v_j element by element, so |a1 - a2|^2 = |a1|^2 + |a2|^2 - 2 a1.a2.
         double weights1 = Math.max(0.0, a11 * x11 + a22 * x22 - 2 * a12 * x12);
         double bias1 = Math.max(0.0, a11 + a22 - 2 * a12);
@@ -494,30 +495,14 @@ final class MlpEuclideanKernel {
         panelsCurrent = false;
     }
 
-    /** Where element {@code (j, i)} of {@code W1} is in {@link #panels}. */
-    private int panelIndex(int j, int i) {
-        int lane = j % panelRows;
-        return (j - lane) * inputDim + i * panelRows + lane;
-    }
-
     private void copyToPanels(float[] p) {
-        int in = inputDim;
-        for (int j = 0; j < hiddenDim; j++) {
-            for (int i = 0; i < in; i++) {
-                panels[panelIndex(j, i)] = p[j * in + i];
-            }
-        }
+        Panels.copyIn(p, hiddenDim, inputDim, panels, panelRows);
         panelsCurrent = true;
         rowsBehind = false;
     }
 
     private void copyToRows(float[] p) {
-        int in = inputDim;
-        for (int j = 0; j < hiddenDim; j++) {
-            for (int i = 0; i < in; i++) {
-                p[j * in + i] = panels[panelIndex(j, i)];
-            }
-        }
+        Panels.copyOut(panels, panelRows, p, hiddenDim, inputDim);
         rowsBehind = false;
     }
 
@@ -540,9 +525,9 @@ final class MlpEuclideanKernel {
         if (vector != null) {
             vector.exactDots(a, b, n, dots);
         } else {
-            dots[0] = exactDot(a, a, n);
-            dots[1] = exactDot(b, b, n);
-            dots[2] = exactDot(a, b, n);
+            dots[0] = LinearEncoder.dot(a, 0, a, n);
+            dots[1] = LinearEncoder.dot(b, 0, b, n);
+            dots[2] = LinearEncoder.dot(a, 0, b, n);
         }
     }
 
@@ -555,24 +540,5 @@ final class MlpEuclideanKernel {
             m = Math.max(m, Math.abs(x[i]));
         }
         return m;
-    }
-
-    /** The plain loop of {@link VectorKernels#exactDot}: four double accumulators. */
-    private static double exactDot(float[] a, float[] b, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += (double) a[i] * b[i];
-            s1 += (double) a[i + 1] * b[i + 1];
-            s2 += (double) a[i + 2] * b[i + 2];
-            s3 += (double) a[i + 3] * b[i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += (double) a[i] * b[i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }
