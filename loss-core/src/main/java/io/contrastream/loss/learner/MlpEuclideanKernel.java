@@ -373,9 +373,9 @@ final class MlpEuclideanKernel {
 
     /**
      * Plain SGD with {@code k = lr c} (already scaled by clipping), from the last {@link
-     * #backward}: {@code W2} and {@code b1} written to {@code p} at once; {@code W1} too, unless
-     * the kernel keeps it in panels, where the update is recorded for the next {@link #distance}
-     * (or {@link #flush}).
+     * #backward}: {@code b1} written to {@code p} at once; {@code W1} and {@code W2} too, unless
+     * the kernel keeps {@code W1} in panels, where their updates are recorded for the next {@link
+     * #distance} (or {@link #flush}).
      *
      * @throws IllegalStateException if an update is already pending (its pair was not scored)
      */

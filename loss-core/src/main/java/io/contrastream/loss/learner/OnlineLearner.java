@@ -721,7 +721,8 @@ public final class OnlineLearner {
             bounds.params = StepBounds.maxAbs(params, 0, params.length);
         }
         if (bounds.params + step < SAFE_MAGNITUDE) {
-            // Proven finite: W2 and b1 written now, W1 in the next pair's pass (or by settle).
+            // Proven finite: b1 written now; W1 and W2 in the next pair's passes when W1 is in
+            // panels (or by settle), else now.
             mlpFused.sgd(params, k, x1, x2);
             // Each float rounding on the way adds at most a relative 2^-24.
             bounds.params = (bounds.params + step) * (1 + 1e-6);
