@@ -33,9 +33,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * metrics window is a few hundred flops and not counted). Bytes are split into read-only passes and
  * read-write passes, each timed against the matching measured bandwidth of the cache level the
  * working set fits in; flops are timed against the measured ceiling of their arithmetic form (the
- * fused kernels' sixteen-lane float FMA dots, the encoders' exact double dots, each
- * bit-identical to the scalar loops, and separate multiply and add for element-wise passes, half
- * the FMA peak). The bound is {@code 1 / max(compute, read / readBW + rw / updateBW)}.
+ * fused kernels' sixteen-lane float FMA dots, the encoders' exact double dots, each bit-identical
+ * to the scalar loops, and separate multiply and add for element-wise passes, half the FMA peak).
+ * The bound is {@code 1 / max(compute, read / readBW + rw / updateBW)}.
  */
 public final class KernelTable {
 
@@ -98,7 +98,11 @@ public final class KernelTable {
         double p = a + h + b + out;
         if (!adam) {
             return new Cost(
-                    8 * a + 6 * b, 2 * (4 * h + 3 * in), 2 * h, 4 * b, 8 * a + 8 * b + 8 * h,
+                    8 * a + 6 * b,
+                    2 * (4 * h + 3 * in),
+                    2 * h,
+                    4 * b,
+                    8 * a + 8 * b + 8 * h,
                     4 * (p + a));
         }
         // Forward dots and the gradient norm are exact-double dots; the rest is element-wise.

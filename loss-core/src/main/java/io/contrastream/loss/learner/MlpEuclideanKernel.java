@@ -195,7 +195,7 @@ final class MlpEuclideanKernel {
         return panels != null;
     }
 
-    /** Whether an update of {@code W1} waits for the next {@link #distance} or {@link #flush}. */
+    /** Whether an update waits for the next {@link #distance} or {@link #flush}. */
     boolean pending() {
         return pending;
     }
