@@ -71,21 +71,13 @@ final class LinearEuclideanKernel {
      * The working copy of {@code W} in panels of sixteen rows ({@link VectorKernels#panelRows()}),
      * or null when the kernel works on the caller's row-major array.
      */
-    private final float[] panels;
+    private final Panels panels;
 
     /**
-     * Rows of {@link #panels}: {@code outputDim} rounded up to whole panels (padding rows are 0).
+     * Rows the kernels run over: {@code outputDim}, rounded up to whole panels when {@code W} is
+     * kept in panels (padding rows are 0).
      */
     private final int rows;
-
-    /** Rows per panel ({@link VectorKernels#panelRows()}), or 0 when there is no panel copy. */
-    private final int panelRows;
-
-    /** Whether {@link #panels} holds the model (else the caller's array does). */
-    private boolean panelsCurrent;
-
-    /** Whether the caller's array lags {@link #panels} (updates written to the panels only). */
-    private boolean rowsBehind;
 
     /** The accumulators of {@link #fmaDot}. */
     static final int LANES = 16;
@@ -128,33 +120,14 @@ final class LinearEuclideanKernel {
         this.inputDim = inputDim;
         this.outputDim = outputDim;
         this.eps = eps;
-        int panel = vector == null ? 0 : vector.panelRows();
-        int padded = panel == 0 ? outputDim : (outputDim + panel - 1) / panel * panel;
-        if (panelCopy && panel > 0 && (long) padded * inputDim <= PANEL_LIMIT) {
-            this.rows = padded;
-            this.panelRows = panel;
-            this.panels = new float[rows * inputDim];
-        } else {
-            this.rows = outputDim;
-            this.panelRows = 0;
-            this.panels = null;
-        }
+        this.panels = panelCopy ? Panels.of(vector, outputDim, inputDim) : null;
+        this.rows = panels != null ? panels.paddedRows : outputDim;
         this.delta = new float[inputDim];
         this.diff = new float[rows];
         this.row = new float[inputDim];
         this.pendingDelta = new float[inputDim];
         this.pendingRow = new float[rows];
     }
-
-    /**
-     * The largest {@code W}, in floats, kept in panels: 4 MiB, a bound on the memory the copy adds
-     * to each model (it doubles the weights). Within it the panel kernels won at both sizes
-     * measured: 64 -> 32 through their cheap lane trees and bound-checked-once loops, 784 -> 128
-     * (400 KB, streamed through L2 panel by panel) about 1.2x the row-major pass by the medians of
-     * alternated runs ({@code LearnCpuRate}, README "Performance: kernels"). Larger models keep the
-     * row-major pass.
-     */
-    static final long PANEL_LIMIT = 1 << 20;
 
     /** Whether this kernel keeps a working copy of {@code W} in panels. */
     boolean panelled() {
@@ -218,15 +191,12 @@ final class LinearEuclideanKernel {
     double distance(float[] w) {
         int in = inputDim;
         if (panels != null) {
-            if (!panelsCurrent) {
-                copyToPanels(w);
-            }
+            float[] wp = panels.current(w);
             if (pending) {
-                vector.panelRank1ThenMatVec(
-                        panels, rows, in, pendingRow, pendingDelta, delta, diff);
-                rowsBehind = true;
+                vector.panelRank1ThenMatVec(wp, rows, in, pendingRow, pendingDelta, delta, diff);
+                panels.written();
             } else {
-                vector.panelMatVec(panels, rows, delta, in, diff);
+                vector.panelMatVec(wp, rows, delta, in, diff);
             }
         } else if (vector != null) {
             if (pending) {
@@ -289,12 +259,14 @@ final class LinearEuclideanKernel {
      * roll it back.
      */
     void applySgd(float[] w, double k) {
-        if (rowsBehind) {
+        if (panels != null && panels.behind()) {
             throw new IllegalStateException("the weights lag the panel copy: flush first");
         }
         deferSgd(k);
         writePendingToRows(w);
-        panelsCurrent = false;
+        if (panels != null) {
+            panels.forget();
+        }
     }
 
     /**
@@ -303,15 +275,15 @@ final class LinearEuclideanKernel {
      */
     void flush(float[] w) {
         if (pending && panels != null) {
-            vector.panelRank1(panels, rows, inputDim, pendingRow, pendingDelta);
+            vector.panelRank1(panels.data, rows, inputDim, pendingRow, pendingDelta);
             pending = false;
-            rowsBehind = true;
+            panels.written();
         }
         if (pending) {
             writePendingToRows(w);
         }
-        if (rowsBehind) {
-            copyToRows(w);
+        if (panels != null) {
+            panels.writeBack(w);
         }
     }
 
@@ -331,10 +303,12 @@ final class LinearEuclideanKernel {
      * @throws IllegalStateException if that array was not current ({@link #flush} first)
      */
     void invalidate() {
-        if (pending || rowsBehind) {
+        if (pending) {
             throw new IllegalStateException("the weights are not current: flush before writing");
         }
-        panelsCurrent = false;
+        if (panels != null) {
+            panels.forget();
+        }
     }
 
     /**
@@ -343,21 +317,10 @@ final class LinearEuclideanKernel {
      * included).
      */
     double maxAbsWeights(float[] w) {
-        if (rowsBehind) {
-            copyToRows(w);
+        if (panels != null) {
+            panels.writeBack(w);
         }
         return maxAbs(w);
-    }
-
-    private void copyToPanels(float[] w) {
-        Panels.copyIn(w, outputDim, inputDim, panels, panelRows);
-        panelsCurrent = true;
-        rowsBehind = false;
-    }
-
-    private void copyToRows(float[] w) {
-        Panels.copyOut(panels, panelRows, w, outputDim, inputDim);
-        rowsBehind = false;
     }
 
     /** Whether an update waits for the next {@link #distance} or {@link #flush}. */

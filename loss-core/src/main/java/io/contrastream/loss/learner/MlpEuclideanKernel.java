@@ -41,11 +41,11 @@ import io.contrastream.loss.simd.VectorKernels;
  *
  * <p><b>Working copy of {@code W1} in panels, updates applied lazily.</b> On vector kernels with
  * panels ({@link VectorKernels#panelRows()}, AVX-512), an input length that is a multiple of 16 and
- * {@code W1} within {@link LinearEuclideanKernel#PANEL_LIMIT}, the kernel keeps {@code W1} as
- * panels of sixteen rows ({@link VectorKernels#panelRows()} gives the layout), and that copy is the
- * first layer between pairs: both hidden layers come from one pass over it ({@link
- * VectorKernels#panelPairMatVec}). SGD's rank-2 update of {@code W1} is recorded ({@code alpha},
- * {@code beta} and copies of {@code x1}, {@code x2}) and written in the next pair's pass ({@link
+ * {@code W1} within {@link Panels#LIMIT}, the kernel keeps {@code W1} as panels of sixteen rows
+ * ({@link VectorKernels#panelRows()} gives the layout), and that copy is the first layer between
+ * pairs: both hidden layers come from one pass over it ({@link VectorKernels#panelPairMatVec}).
+ * SGD's rank-2 update of {@code W1} is recorded ({@code alpha}, {@code beta} and copies of {@code
+ * x1}, {@code x2}) and written in the next pair's pass ({@link
  * VectorKernels#panelRank2ThenPairMatVec}): one read and one write of {@code W1} per pair (64 KiB
  * at 64 -> 256, which does not fit in L1). The update of {@code W2} waits likewise for the next
  * {@code e = W2 u} ({@link VectorKernels#rank1ThenMatVec}, in the caller's array); {@code b1} is
@@ -103,19 +103,13 @@ final class MlpEuclideanKernel {
     private final float[] row;
 
     /** The working copy of {@code W1} in panels, or null when the caller's array is used. */
-    private final float[] panels;
+    private final Panels panels;
 
-    /** Rows of {@link #panels}: {@code hiddenDim} rounded up to whole panels (padding is 0). */
+    /**
+     * Rows the first layer's kernels run over: {@code hiddenDim}, rounded up to whole panels when
+     * {@code W1} is kept in panels (padding rows are 0).
+     */
     private final int rows;
-
-    /** Rows per panel, or 0 without panels. */
-    private final int panelRows;
-
-    /** Whether {@link #panels} holds {@code W1} (else the caller's array does). */
-    private boolean panelsCurrent;
-
-    /** Whether the caller's {@code W1} lags {@link #panels}. */
-    private boolean rowsBehind;
 
     /**
      * Whether an update waits: {@code W1}'s rank-2 in {@link #alpha}, {@link #beta} and the copied
@@ -166,26 +160,14 @@ final class MlpEuclideanKernel {
         this.outRow = new float[outputDim];
         this.row = new float[Math.max(inputDim, hiddenDim)];
         int panel = vector == null ? 0 : vector.panelRows();
-        int padded = panel == 0 ? hiddenDim : (hiddenDim + panel - 1) / panel * panel;
-        if (panel > 0
-                && inputDim % panel == 0
-                && (long) padded * inputDim <= LinearEuclideanKernel.PANEL_LIMIT) {
-            this.panelRows = panel;
-            this.rows = padded;
-            this.panels = new float[padded * inputDim];
-            this.alpha = new float[padded];
-            this.beta = new float[padded];
-            this.paddedLeft = new float[padded];
-            this.paddedRight = new float[padded];
-        } else {
-            this.panelRows = 0;
-            this.rows = hiddenDim;
-            this.panels = null;
-            this.alpha = new float[hiddenDim];
-            this.beta = new float[hiddenDim];
-            this.paddedLeft = null;
-            this.paddedRight = null;
-        }
+        // The two-input panel kernels walk whole sixteen-column steps.
+        this.panels =
+                panel > 0 && inputDim % panel == 0 ? Panels.of(vector, hiddenDim, inputDim) : null;
+        this.rows = panels != null ? panels.paddedRows : hiddenDim;
+        this.alpha = new float[rows];
+        this.beta = new float[rows];
+        this.paddedLeft = panels != null ? new float[rows] : null;
+        this.paddedRight = panels != null ? new float[rows] : null;
         this.pendingLeft = new float[inputDim];
         this.pendingRight = new float[inputDim];
     }
@@ -210,12 +192,10 @@ final class MlpEuclideanKernel {
     double distance(float[] p, float[] x1, float[] x2) {
         int h = hiddenDim;
         if (panels != null) {
-            if (!panelsCurrent) {
-                copyToPanels(p);
-            }
+            float[] wp = panels.current(p);
             if (pending) {
                 vector.panelRank2ThenPairMatVec(
-                        panels,
+                        wp,
                         rows,
                         inputDim,
                         alpha,
@@ -227,10 +207,10 @@ final class MlpEuclideanKernel {
                         paddedLeft,
                         paddedRight,
                         pairScratch);
-                rowsBehind = true;
+                panels.written();
             } else {
                 vector.panelPairMatVec(
-                        panels, rows, inputDim, x1, x2, paddedLeft, paddedRight, pairScratch);
+                        wp, rows, inputDim, x1, x2, paddedLeft, paddedRight, pairScratch);
             }
             System.arraycopy(paddedLeft, 0, hidden1, 0, h);
             System.arraycopy(paddedRight, 0, hidden2, 0, h);
@@ -404,14 +384,16 @@ final class MlpEuclideanKernel {
      * it back.
      */
     void sgdToRows(float[] p, double k, float[] x1, float[] x2) {
-        if (pending || rowsBehind) {
+        if (pending || (panels != null && panels.behind())) {
             throw new IllegalStateException("the weights are not current: flush first");
         }
         coefficients(k);
         writeFirstBias(p);
         writeSecondLayer(p, hiddenDiff);
         writeFirstLayer(p, x1, x2);
-        panelsCurrent = false;
+        if (panels != null) {
+            panels.forget();
+        }
     }
 
     private void coefficients(double k) {
@@ -472,14 +454,14 @@ final class MlpEuclideanKernel {
      */
     void flush(float[] p) {
         if (pending) {
-            vector.panelRank1(panels, rows, inputDim, alpha, pendingLeft);
-            vector.panelRank1(panels, rows, inputDim, beta, pendingRight);
+            vector.panelRank1(panels.data, rows, inputDim, alpha, pendingLeft);
+            vector.panelRank1(panels.data, rows, inputDim, beta, pendingRight);
             writeSecondLayer(p, pendingHiddenDiff);
             pending = false;
-            rowsBehind = true;
+            panels.written();
         }
-        if (rowsBehind) {
-            copyToRows(p);
+        if (panels != null) {
+            panels.writeBack(p);
         }
     }
 
@@ -489,21 +471,12 @@ final class MlpEuclideanKernel {
      * @throws IllegalStateException if that array was not current ({@link #flush} first)
      */
     void invalidate() {
-        if (pending || rowsBehind) {
+        if (pending) {
             throw new IllegalStateException("the weights are not current: flush before writing");
         }
-        panelsCurrent = false;
-    }
-
-    private void copyToPanels(float[] p) {
-        Panels.copyIn(p, hiddenDim, inputDim, panels, panelRows);
-        panelsCurrent = true;
-        rowsBehind = false;
-    }
-
-    private void copyToRows(float[] p) {
-        Panels.copyOut(panels, panelRows, p, hiddenDim, inputDim);
-        rowsBehind = false;
+        if (panels != null) {
+            panels.forget();
+        }
     }
 
     /** The plain loop of {@link VectorKernels#rank1}. */

@@ -1,37 +1,119 @@
 package io.contrastream.loss.learner;
 
+import io.contrastream.loss.simd.VectorKernels;
+
 /**
- * Copies between a row-major matrix and its panel layout ({@link
- * io.contrastream.loss.simd.VectorKernels#panelRows()}): panels of {@code panelRows} consecutive
- * rows, each panel column-major, element {@code (o, i)} of a matrix of {@code cols} columns at
- * {@code (o - o % panelRows) * cols + i * panelRows + o % panelRows}. The fused kernels keep their
- * working copies so; padding rows past the matrix's own are left as they are.
+ * A working copy of a row-major matrix in the panel layout of the vector kernels ({@link
+ * VectorKernels#panelRows()}): panels of {@code panelRows} consecutive rows, each panel
+ * column-major, element {@code (o, i)} of a matrix of {@code cols} columns at {@code (o - o %
+ * panelRows) * cols + i * panelRows + o % panelRows}; rows past the matrix's own, up to whole
+ * panels, are padding and stay 0. Both fused kernels keep their weights so between pairs.
+ *
+ * <p>The copy tracks which side holds the matrix: {@link #current} copies the caller's array in
+ * when the copy does not hold it; {@link #written} records that the copy moved ahead of the
+ * caller's array, which {@link #writeBack} brings level; {@link #forget} hands the matrix back to
+ * the caller's array, which someone else is about to write. Pending updates are the kernels' own.
+ * Not thread-safe.
  */
 final class Panels {
 
-    private Panels() {}
+    /**
+     * The largest matrix, in floats, kept in panels: 4 MiB, a bound on the memory the copy adds to
+     * each model (it doubles the weights). Within it the panel kernels won at both sizes measured:
+     * 64 -> 32 through their cheap lane trees and bound-checked-once loops, 784 -> 128 (400 KB,
+     * streamed through L2 panel by panel) about 1.2x the row-major pass by the medians of
+     * alternated runs ({@code LearnCpuRate}, README "Performance: kernels"). Larger models keep the
+     * row-major pass.
+     */
+    static final long LIMIT = 1 << 20;
 
-    /** Where element {@code (o, i)} is in the panels. */
-    static int index(int o, int i, int cols, int panelRows) {
+    /** The panels. */
+    final float[] data;
+
+    /** The matrix's rows rounded up to whole panels. */
+    final int paddedRows;
+
+    private final int rows;
+    private final int cols;
+    private final int panelRows;
+
+    /** Whether {@link #data} holds the matrix (else the caller's array does). */
+    private boolean current;
+
+    /** Whether the caller's array lags {@link #data}. */
+    private boolean behind;
+
+    private Panels(int rows, int cols, int panelRows) {
+        this.rows = rows;
+        this.cols = cols;
+        this.panelRows = panelRows;
+        this.paddedRows = (rows + panelRows - 1) / panelRows * panelRows;
+        this.data = new float[paddedRows * cols];
+    }
+
+    /**
+     * A copy for a {@code rows x cols} matrix, or null when it is not kept in panels: no vector
+     * kernels, kernels without panels, or a padded matrix over {@link #LIMIT}.
+     */
+    static Panels of(VectorKernels vector, int rows, int cols) {
+        int panel = vector == null ? 0 : vector.panelRows();
+        if (panel == 0 || (long) (rows + panel - 1) / panel * panel * cols > LIMIT) {
+            return null;
+        }
+        return new Panels(rows, cols, panel);
+    }
+
+    /** The panels, holding the matrix: copied in from the row-major {@code w} if they did not. */
+    float[] current(float[] w) {
+        if (!current) {
+            for (int o = 0; o < rows; o++) {
+                for (int i = 0; i < cols; i++) {
+                    data[index(o, i)] = w[o * cols + i];
+                }
+            }
+            current = true;
+            behind = false;
+        }
+        return data;
+    }
+
+    /** The panels were written: the caller's array lags them until {@link #writeBack}. */
+    void written() {
+        behind = true;
+    }
+
+    /** Whether the caller's array lags the panels. */
+    boolean behind() {
+        return behind;
+    }
+
+    /** Brings the row-major {@code w} level with the panels, if it lags; the copy stays current. */
+    void writeBack(float[] w) {
+        if (behind) {
+            for (int o = 0; o < rows; o++) {
+                for (int i = 0; i < cols; i++) {
+                    w[o * cols + i] = data[index(o, i)];
+                }
+            }
+            behind = false;
+        }
+    }
+
+    /**
+     * The caller's array holds the matrix from now on (someone else writes it); the next {@link
+     * #current} copies it in again.
+     *
+     * @throws IllegalStateException if that array lags the panels ({@link #writeBack} first)
+     */
+    void forget() {
+        if (behind) {
+            throw new IllegalStateException("the weights are not current: flush before writing");
+        }
+        current = false;
+    }
+
+    private int index(int o, int i) {
         int lane = o % panelRows;
         return (o - lane) * cols + i * panelRows + lane;
-    }
-
-    /** The first {@code rows x cols} row-major values of {@code w} into {@code panels}. */
-    static void copyIn(float[] w, int rows, int cols, float[] panels, int panelRows) {
-        for (int o = 0; o < rows; o++) {
-            for (int i = 0; i < cols; i++) {
-                panels[index(o, i, cols, panelRows)] = w[o * cols + i];
-            }
-        }
-    }
-
-    /** {@code panels} back into the first {@code rows x cols} row-major values of {@code w}. */
-    static void copyOut(float[] panels, int panelRows, float[] w, int rows, int cols) {
-        for (int o = 0; o < rows; o++) {
-            for (int i = 0; i < cols; i++) {
-                w[o * cols + i] = panels[index(o, i, cols, panelRows)];
-            }
-        }
     }
 }

@@ -572,24 +572,7 @@ final class PanamaVectorKernels implements VectorKernels {
                 ((FloatVector) r1.add(r9).check(F16)).intoArray(scratch, s + 144);
             }
             // h = 4, 2, 1 on s_0..s_7 of each input, then + t (t = +0: no tail).
-            for (int side = 0; side < 256; side += 128) {
-                FloatVector s0 = FloatVector.fromArray(F16, scratch, side + 0);
-                FloatVector s1 = FloatVector.fromArray(F16, scratch, side + 16);
-                FloatVector s2 = FloatVector.fromArray(F16, scratch, side + 32);
-                FloatVector s3 = FloatVector.fromArray(F16, scratch, side + 48);
-                FloatVector s4 = FloatVector.fromArray(F16, scratch, side + 64);
-                FloatVector s5 = FloatVector.fromArray(F16, scratch, side + 80);
-                FloatVector s6 = FloatVector.fromArray(F16, scratch, side + 96);
-                FloatVector s7 = FloatVector.fromArray(F16, scratch, side + 112);
-                s0 = s0.add(s4);
-                s1 = s1.add(s5);
-                s2 = s2.add(s6);
-                s3 = s3.add(s7);
-                s0 = s0.add(s2);
-                s1 = s1.add(s3);
-                s0 = s0.add(s1);
-                ((FloatVector) s0.add(0f).check(F16)).intoArray(side == 0 ? out1 : out2, b);
-            }
+            pairTree(scratch, b, out1, out2);
         }
     }
 
@@ -673,24 +656,35 @@ final class PanamaVectorKernels implements VectorKernels {
                 ((FloatVector) r1.add(r9).check(F16)).intoArray(scratch, s + 144);
             }
             // h = 4, 2, 1 on s_0..s_7 of each input, then + t (t = +0: no tail).
-            for (int side = 0; side < 256; side += 128) {
-                FloatVector s0 = FloatVector.fromArray(F16, scratch, side + 0);
-                FloatVector s1 = FloatVector.fromArray(F16, scratch, side + 16);
-                FloatVector s2 = FloatVector.fromArray(F16, scratch, side + 32);
-                FloatVector s3 = FloatVector.fromArray(F16, scratch, side + 48);
-                FloatVector s4 = FloatVector.fromArray(F16, scratch, side + 64);
-                FloatVector s5 = FloatVector.fromArray(F16, scratch, side + 80);
-                FloatVector s6 = FloatVector.fromArray(F16, scratch, side + 96);
-                FloatVector s7 = FloatVector.fromArray(F16, scratch, side + 112);
-                s0 = s0.add(s4);
-                s1 = s1.add(s5);
-                s2 = s2.add(s6);
-                s3 = s3.add(s7);
-                s0 = s0.add(s2);
-                s1 = s1.add(s3);
-                s0 = s0.add(s1);
-                ((FloatVector) s0.add(0f).check(F16)).intoArray(side == 0 ? out1 : out2, b);
-            }
+            pairTree(scratch, b, out1, out2);
+        }
+    }
+
+    /**
+     * The rest of the two-input kernels' tree for one panel: each input's eight first-level sums,
+     * left in {@code scratch} by the sweeps (the first input's at 0, the second's at 128), added as
+     * {@code h = 4, 2, 1}, then {@code + t} with {@code t = +0} (no tail), into rows {@code b} to
+     * {@code b + 15} of {@code out1} and {@code out2}. Arrays in, arrays out: no vector crosses the
+     * call, so nothing is boxed if C2 does not inline it.
+     */
+    private static void pairTree(float[] scratch, int b, float[] out1, float[] out2) {
+        for (int side = 0; side < 256; side += 128) {
+            FloatVector s0 = FloatVector.fromArray(F16, scratch, side + 0);
+            FloatVector s1 = FloatVector.fromArray(F16, scratch, side + 16);
+            FloatVector s2 = FloatVector.fromArray(F16, scratch, side + 32);
+            FloatVector s3 = FloatVector.fromArray(F16, scratch, side + 48);
+            FloatVector s4 = FloatVector.fromArray(F16, scratch, side + 64);
+            FloatVector s5 = FloatVector.fromArray(F16, scratch, side + 80);
+            FloatVector s6 = FloatVector.fromArray(F16, scratch, side + 96);
+            FloatVector s7 = FloatVector.fromArray(F16, scratch, side + 112);
+            s0 = s0.add(s4);
+            s1 = s1.add(s5);
+            s2 = s2.add(s6);
+            s3 = s3.add(s7);
+            s0 = s0.add(s2);
+            s1 = s1.add(s3);
+            s0 = s0.add(s1);
+            ((FloatVector) s0.add(0f).check(F16)).intoArray(side == 0 ? out1 : out2, b);
         }
     }
 

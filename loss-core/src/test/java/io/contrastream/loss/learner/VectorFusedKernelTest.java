@@ -201,12 +201,12 @@ class VectorFusedKernelTest {
     void onlyAMatrixThatFitsTheLimitIsKeptInPanels() {
         VectorKernels v = VectorKernels.best();
         assertThat(new LinearEuclideanKernel(784, 128, 1e-8, v, true).panelled()).isTrue();
-        int fit = (int) (LinearEuclideanKernel.PANEL_LIMIT / 64);
+        int fit = (int) (Panels.LIMIT / 64);
         assertThat(new LinearEuclideanKernel(fit, 64, 1e-8, v, true).panelled()).isTrue();
         // One column more than fits at 64 rows: over the limit.
         assertThat(new LinearEuclideanKernel(fit + 1, 64, 1e-8, v, true).panelled()).isFalse();
         // 60 rows are padded to 64: within the limit unpadded, over it padded.
-        assertThat((fit + 1) * 60L).isLessThanOrEqualTo(LinearEuclideanKernel.PANEL_LIMIT);
+        assertThat((fit + 1) * 60L).isLessThanOrEqualTo(Panels.LIMIT);
         assertThat(new LinearEuclideanKernel(fit + 1, 60, 1e-8, v, true).panelled()).isFalse();
         assertThat(new LinearEuclideanKernel(64, 32, 1e-8, v, false).panelled()).isFalse();
         assertThat(new LinearEuclideanKernel(64, 32, 1e-8, null, true).panelled()).isFalse();
