@@ -72,7 +72,11 @@ final class MlpEuclideanKernel {
     /** The vector kernels, or null for the plain loops. */
     private final VectorKernels vector;
 
-    /** {@code h1 = relu(W1 x1 + b1)} and {@code h2} of the last {@link #distance}. */
+    /**
+     * {@code h1 = relu(W1 x1 + b1)} and {@code h2} of the last {@link #distance}, in the first
+     * {@code hiddenDim} of their {@link #rows} values (the panel kernels also write the padding
+     * rows' products there; nothing reads them).
+     */
     private final float[] hidden1;
 
     private final float[] hidden2;
@@ -122,11 +126,6 @@ final class MlpEuclideanKernel {
 
     private final float[] pendingRight;
 
-    /** The products of the panel pass, {@code rows} long (padding rows included). */
-    private final float[] paddedLeft;
-
-    private final float[] paddedRight;
-
     /** Scratch of the two-input panel kernels. */
     private final float[] pairScratch = new float[VectorKernels.PAIR_SCRATCH];
 
@@ -149,8 +148,6 @@ final class MlpEuclideanKernel {
         this.w2 = b1 + hiddenDim;
         this.eps = eps;
         this.vector = vector;
-        this.hidden1 = new float[hiddenDim];
-        this.hidden2 = new float[hiddenDim];
         this.hiddenDiff = new float[hiddenDim];
         this.pendingHiddenDiff = new float[hiddenDim];
         this.diff = new float[outputDim];
@@ -166,8 +163,8 @@ final class MlpEuclideanKernel {
         this.rows = panels != null ? panels.paddedRows : hiddenDim;
         this.alpha = new float[rows];
         this.beta = new float[rows];
-        this.paddedLeft = panels != null ? new float[rows] : null;
-        this.paddedRight = panels != null ? new float[rows] : null;
+        this.hidden1 = new float[rows];
+        this.hidden2 = new float[rows];
         this.pendingLeft = new float[inputDim];
         this.pendingRight = new float[inputDim];
     }
@@ -204,16 +201,13 @@ final class MlpEuclideanKernel {
                         pendingRight,
                         x1,
                         x2,
-                        paddedLeft,
-                        paddedRight,
+                        hidden1,
+                        hidden2,
                         pairScratch);
                 panels.written();
             } else {
-                vector.panelPairMatVec(
-                        wp, rows, inputDim, x1, x2, paddedLeft, paddedRight, pairScratch);
+                vector.panelPairMatVec(wp, rows, inputDim, x1, x2, hidden1, hidden2, pairScratch);
             }
-            System.arraycopy(paddedLeft, 0, hidden1, 0, h);
-            System.arraycopy(paddedRight, 0, hidden2, 0, h);
             biasRelu(p, hidden1);
             biasRelu(p, hidden2);
         } else {
