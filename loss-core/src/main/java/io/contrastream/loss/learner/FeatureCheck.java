@@ -29,7 +29,7 @@ public final class FeatureCheck {
                     + expected;
         }
         VectorKernels vector = VectorKernels.best();
-        if (vector != null && Float.isFinite(vector.maxAbs(features, features.length))) {
+        if (vector != null && vector.allFinite(features, features.length)) {
             return null;
         }
         for (int i = 0; i < features.length; i++) {

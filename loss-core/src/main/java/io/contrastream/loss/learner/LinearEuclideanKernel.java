@@ -1,5 +1,6 @@
 package io.contrastream.loss.learner;
 
+import io.contrastream.loss.encoder.LinearEncoder;
 import io.contrastream.loss.simd.VectorKernels;
 
 /**
@@ -15,7 +16,9 @@ import io.contrastream.loss.simd.VectorKernels;
  * float once, and {@code e} is not formed as the difference of two rounded embeddings.
  *
  * <p>Arithmetic: {@code e_o} is a float dot product with fused multiply-adds in sixteen lanes
- * ({@link #fmaDot}), and SGD's rank-1 update is {@code W[o][i] = fma(a_o, delta_i, W[o][i])}, each
+ * ({@link #fmaDot}); {@code ||e||^2} is {@link LinearEncoder#dot} of {@code e} with itself (four
+ * double accumulators, as {@code ||delta||^2}: a float's square is exact in double, so only the
+ * additions round); SGD's rank-1 update is {@code W[o][i] = fma(a_o, delta_i, W[o][i])}, each
  * weight rounded once.
  *
  * <p><b>The update is applied lazily.</b> {@link #deferSgd} records the rank-1 update (the
@@ -91,15 +94,17 @@ final class LinearEuclideanKernel {
      */
     private final float[] row;
 
-    /** {@code ||delta||} and {@code max |delta_i|} of the last {@link #prepare}. */
+    /** {@code ||delta||} of the last {@link #prepare} ({@link #deltaMax} on demand). */
     double deltaNorm;
 
-    double deltaMax;
-
-    /** {@code ||e||} and {@code max |e_o|} of the last {@link #distance}. */
+    /** {@code ||e||} of the last {@link #distance} ({@link #diffMax} on demand). */
     double diffNorm;
 
-    double diffMax;
+    /**
+     * {@code sqrt(out x in)}: {@code ||e|| ||delta||} is at most this many times {@code max |e_o|
+     * max |delta_i|}, and at least once.
+     */
+    final double normsPerMaxima;
 
     LinearEuclideanKernel(int inputDim, int outputDim, double eps) {
         this(inputDim, outputDim, eps, VectorKernels.best());
@@ -122,6 +127,7 @@ final class LinearEuclideanKernel {
         this.eps = eps;
         this.panels = panelCopy ? Panels.of(vector, outputDim, inputDim) : null;
         this.rows = panels != null ? panels.paddedRows : outputDim;
+        this.normsPerMaxima = Math.sqrt((double) outputDim * inputDim);
         this.delta = new float[inputDim];
         this.diff = new float[rows];
         this.row = new float[inputDim];
@@ -135,10 +141,12 @@ final class LinearEuclideanKernel {
     }
 
     /**
-     * Computes {@code delta = x1 - x2}, its norm and its largest magnitude.
+     * Computes {@code delta = x1 - x2} and its norm.
      *
      * @return false when a component of {@code delta} overflowed float (finite inputs near {@code
-     *     Float.MAX_VALUE} of opposite signs): the caller then takes the general path for the pair
+     *     Float.MAX_VALUE} of opposite signs): the caller then takes the general path for the pair.
+     *     The squares of finite floats cannot overflow double, so the norm is finite exactly when
+     *     every component is.
      */
     boolean prepare(float[] x1, float[] x2) {
         float[] d = delta;
@@ -147,46 +155,37 @@ final class LinearEuclideanKernel {
             vector.subtract(x1, x2, d, n);
             // The same four double accumulators as below: a float's square is exact in double.
             deltaNorm = Math.sqrt(vector.exactDot(d, 0, d, n));
-            deltaMax = vector.maxAbs(d, n);
-            return deltaMax <= Float.MAX_VALUE;
+            return deltaNorm <= Double.MAX_VALUE;
         } else {
             for (int i = 0; i < n; i++) {
                 d[i] = x1[i] - x2[i];
             }
         }
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        float m0 = 0;
-        float m1 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            float a = d[i];
-            float b = d[i + 1];
-            float c = d[i + 2];
-            float e = d[i + 3];
-            s0 += (double) a * a;
-            s1 += (double) b * b;
-            s2 += (double) c * c;
-            s3 += (double) e * e;
-            m0 = Math.max(m0, Math.max(Math.abs(a), Math.abs(c)));
-            m1 = Math.max(m1, Math.max(Math.abs(b), Math.abs(e)));
-        }
-        for (; i < n; i++) {
-            s0 += (double) d[i] * d[i];
-            m0 = Math.max(m0, Math.abs(d[i]));
-        }
-        deltaNorm = Math.sqrt((s0 + s1) + (s2 + s3));
-        deltaMax = Math.max(m0, m1);
-        return deltaMax <= Float.MAX_VALUE;
+        deltaNorm = Math.sqrt(LinearEncoder.dot(d, 0, d, n));
+        return deltaNorm <= Double.MAX_VALUE;
+    }
+
+    /**
+     * {@code max |delta_i|} of the last {@link #prepare}: asked for only when the norms cannot
+     * decide (see {@code OnlineLearner.updateFused}), and before {@link #deferSgd}, which hands
+     * {@code delta} to the pending update.
+     */
+    double deltaMax() {
+        return vector != null ? vector.maxAbs(delta, inputDim) : maxAbs(delta);
+    }
+
+    /** {@code max |e_o|} of the last {@link #distance}. */
+    double diffMax() {
+        return vector != null ? vector.maxAbs(diff, outputDim) : maxAbs(diff);
     }
 
     /**
      * Applies the pending update, if any, then computes {@code e = W delta} from the weights at the
      * start of {@code w} (row-major, {@code [out][in]}) and returns {@code d = sqrt(||e||^2 +
      * eps)}. Each {@code e_o} is {@link #fmaDot} of its row and {@code delta}; {@code ||e||^2} is
-     * summed in double.
+     * summed in four double accumulators ({@link LinearEncoder#dot}): a single sum in order made a
+     * chain of 32 dependent additions at 64 -> 32, on the path from one pair's {@code e} to the
+     * next pair's update.
      */
     double distance(float[] w) {
         int in = inputDim;
@@ -213,15 +212,11 @@ final class LinearEuclideanKernel {
             }
         }
         pending = false;
-        double sum = 0;
-        float max = 0;
-        for (int o = 0; o < outputDim; o++) {
-            float e = diff[o];
-            sum += (double) e * e;
-            max = Math.max(max, Math.abs(e));
-        }
+        double sum =
+                vector != null
+                        ? vector.exactDot(diff, 0, diff, outputDim)
+                        : LinearEncoder.dot(diff, 0, diff, outputDim);
         diffNorm = Math.sqrt(sum);
-        diffMax = max;
         return Math.sqrt(sum + eps);
     }
 

@@ -30,6 +30,7 @@ import io.contrastream.loss.simd.VectorKernels;
  *   <li>{@code h_kj = relu(fmaDot(W1 row j, x_k) + b1_j)}, the float sum rounded once; {@code u_j =
  *       h1_j - h2_j} in float; {@code e_o = fmaDot(W2 row o, u)} ({@link
  *       LinearEuclideanKernel#fmaDot}: sixteen float lanes of fused multiply-adds);
+ *   <li>{@code ||e||^2 = }{@link LinearEncoder#dot}{@code (e, e)} (four double accumulators);
  *   <li>{@code v_j}: from {@code +0}, {@code v_j = fma(e_o, W2[o][j], v_j)} for {@code o = 0, 1,
  *       ...} in order, from {@code W2} before the update;
  *   <li>SGD at rate {@code lr} with {@code k = lr c}: {@code W2[o][j] = fma(r_o, u_j, W2[o][j])}
@@ -182,9 +183,10 @@ final class MlpEuclideanKernel {
     /**
      * Applies the pending update, if any, then computes {@code h1}, {@code h2}, {@code u} and
      * {@code e = W2 u} from the parameters {@code p} (and the panel copy of {@code W1}), and
-     * returns {@code d = sqrt(||e||^2 + eps)} ({@code ||e||^2} summed in double). NaN or infinite
-     * when the embeddings' difference overflowed float; the caller then takes the general path for
-     * the pair (after {@link #flush}).
+     * returns {@code d = sqrt(||e||^2 + eps)} ({@code ||e||^2} as {@link LinearEncoder#dot}, four
+     * double accumulators, as {@link LinearEuclideanKernel#distance}). NaN or infinite when the
+     * embeddings' difference overflowed float; the caller then takes the general path for the pair
+     * (after {@link #flush}).
      */
     double distance(float[] p, float[] x1, float[] x2) {
         int h = hiddenDim;
@@ -229,15 +231,12 @@ final class MlpEuclideanKernel {
             }
         }
         pending = false;
-        double sum = 0;
-        float max = 0;
-        for (int o = 0; o < outputDim; o++) {
-            float e = diff[o];
-            sum += (double) e * e;
-            max = Math.max(max, Math.abs(e));
-        }
+        double sum =
+                vector != null
+                        ? vector.exactDot(diff, 0, diff, outputDim)
+                        : LinearEncoder.dot(diff, 0, diff, outputDim);
         diffNorm = Math.sqrt(sum);
-        diffMax = max;
+        diffMax = maxAbs(diff, outputDim);
         return Math.sqrt(sum + eps);
     }
 

@@ -660,14 +660,22 @@ public final class OnlineLearner {
             return UpdateOutcome.APPLIED;
         }
         double k = schedule.rate(config.optimizer().learningRate(), updatesApplied + 1) * c;
-        // |W[o][i] - a_o delta_i| <= max|W| + |k| max|e| max|delta|, before rounding.
-        double step = Math.abs(k) * fused.diffMax * fused.deltaMax;
-        if (step * STEP_SLACK < NEGLIGIBLE_STEP) {
-            // A collapsed model: the step would change no weight above 2^-72 (see the constant).
-            return UpdateOutcome.APPLIED;
+        // |W[o][i] - a_o delta_i| <= max|W| + |k| max|e| max|delta|, before rounding. The
+        // maxima cost two lane reductions on the path from this pair's e to the next pair's
+        // pass, so the norms decide where they can: max|e| max|delta| lies between
+        // ||e|| ||delta|| / sqrt(out in) and ||e|| ||delta||.
+        double step = Math.abs(k) * fused.diffNorm * fused.deltaNorm;
+        if (step < NEGLIGIBLE_STEP * 2 * fused.normsPerMaxima) {
+            step = Math.abs(k) * fused.diffMax() * fused.deltaMax();
+            if (step * STEP_SLACK < NEGLIGIBLE_STEP) {
+                // A collapsed model: the step would change no weight above 2^-72 (see the
+                // constant).
+                return UpdateOutcome.APPLIED;
+            }
         }
         if (!(bounds.params + step < SAFE_MAGNITUDE)) {
             bounds.params = fused.maxAbsWeights(params);
+            step = Math.abs(k) * fused.diffMax() * fused.deltaMax();
         }
         if (bounds.params + step < SAFE_MAGNITUDE) {
             // Proven finite: recorded now, written in the next pair's pass over W (or by settle).

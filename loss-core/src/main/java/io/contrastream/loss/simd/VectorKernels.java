@@ -176,6 +176,13 @@ public interface VectorKernels {
     float maxAbs(float[] x, int n);
 
     /**
+     * Whether every {@code x[i]}, {@code i < n}, is finite (neither NaN nor infinite); true for
+     * {@code n = 0}. Cheaper than {@link #maxAbs} for the question: a mask test instead of a lane
+     * reduction.
+     */
+    boolean allFinite(float[] x, int n);
+
+    /**
      * {@code sum_i (double) w[off + i] * x[i]} over {@code i < n} in double, in four accumulators
      * {@code s_k} (elements {@code i = k mod 4} in order, a tail added to {@code s0}), returned as
      * {@code (s0 + s1) + (s2 + s3)}. A product of two floats is exact in double, so each

@@ -38,13 +38,14 @@ class VectorFusedKernelTest {
             assertThat(vector.prepare(x1, x2)).isEqualTo(plain.prepare(x1, x2));
             assertThat(vector.delta).isEqualTo(plain.delta);
             assertThat(vector.deltaNorm).isEqualTo(plain.deltaNorm);
-            assertThat(vector.deltaMax).isEqualTo(plain.deltaMax);
+            assertThat(vector.deltaMax()).isEqualTo(plain.deltaMax());
             double dv = vector.distance(wv);
             double dp = plain.distance(wp);
             assertThat(Double.doubleToLongBits(dv))
                     .as(in + "->" + out + " distance at step " + step)
                     .isEqualTo(Double.doubleToLongBits(dp));
             assertThat(vector.diff).isEqualTo(plain.diff);
+            assertThat(vector.diffMax()).isEqualTo(plain.diffMax());
             double k = -1e-3 * random.nextGaussian();
             vector.writeGradient(gv, k);
             plain.writeGradient(gp, k);

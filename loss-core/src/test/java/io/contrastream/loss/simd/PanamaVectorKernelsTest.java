@@ -410,6 +410,30 @@ class PanamaVectorKernelsTest {
     }
 
     @Test
+    void allFiniteFindsEveryNanAndInfinity() {
+        SplittableRandom random = new SplittableRandom(11);
+        float[] specials = {
+            Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -0f
+        };
+        for (VectorKernels kernels : bothWidths()) {
+            for (int n : lengths()) {
+                assertThat(kernels.allFinite(vector(random, n), n)).as("n=%d", n).isTrue();
+                for (float special : specials) {
+                    for (int at : n == 0 ? new int[0] : new int[] {0, random.nextInt(n), n - 1}) {
+                        float[] x = vector(random, n + 1);
+                        x[at] = special;
+                        // Past n: not looked at.
+                        x[n] = Float.NaN;
+                        assertThat(kernels.allFinite(x, n))
+                                .as("%s n=%d with %s at %d", kernels, n, special, at)
+                                .isEqualTo(Float.isFinite(special));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void maxAbsIsExactAndPropagatesNanAndInfinity() {
         SplittableRandom random = new SplittableRandom(7);
         for (int n : lengths()) {
@@ -530,18 +554,21 @@ class PanamaVectorKernelsTest {
 
             // Products in double rounded once: overflow to infinity, subnormal and zero results.
             for (double k : new double[] {-3e-4, 1e-9, -1e-40, 1e30, -0.0, 0.7}) {
-                expected = new float[n + 1];
-                for (int i = 0; i < n; i++) {
-                    expected[i] = (float) (k * x[i]);
+                for (VectorKernels kernels : bothWidths()) {
+                    expected = new float[n + 1];
+                    for (int i = 0; i < n; i++) {
+                        expected[i] = (float) (k * x[i]);
+                    }
+                    actual = new float[n + 1];
+                    kernels.scaleInDouble(k, x, actual, n);
+                    String what = kernels + " scaleInDouble k=" + k + " n=" + n;
+                    assertBits(what, expected, actual);
+                    // The form deferSgd relies on: (-k) x is -(k x) to the bit, zeros included.
+                    for (int i = 0; i < n; i++) {
+                        expected[i] = (float) -(-k * x[i]);
+                    }
+                    assertBits(what + " as a negation", expected, actual);
                 }
-                actual = new float[n + 1];
-                vector.scaleInDouble(k, x, actual, n);
-                assertBits("scaleInDouble k=" + k + " n=" + n, expected, actual);
-                // The form deferSgd relies on: (-k) x is -(k x) to the bit, zeros included.
-                for (int i = 0; i < n; i++) {
-                    expected[i] = (float) -(-k * x[i]);
-                }
-                assertBits("scaleInDouble as a negation, k=" + k + " n=" + n, expected, actual);
             }
         }
     }
