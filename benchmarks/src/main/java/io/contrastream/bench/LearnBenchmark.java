@@ -1,15 +1,6 @@
 package io.contrastream.bench;
 
-import io.contrastream.loss.PairLabel;
-import io.contrastream.loss.encoder.EncoderConfig;
-import io.contrastream.loss.encoder.EncoderKind;
-import io.contrastream.loss.encoder.Initialization;
-import io.contrastream.loss.learner.LearnerConfig;
-import io.contrastream.loss.learner.OnlineLearner;
-import io.contrastream.loss.optim.OptimizerConfig;
-import io.contrastream.loss.optim.OptimizerKind;
 import io.contrastream.loss.simd.VectorKernels;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,11 +45,7 @@ public class LearnBenchmark {
     @Param({"vector", "scalar"})
     public String kernels;
 
-    private static final int POOL = 1024;
-    private OnlineLearner learner;
-    private float[][] items;
-    private PairLabel[] labels;
-    private int next;
+    private LearnWorkload workload;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -68,39 +55,11 @@ public class LearnBenchmark {
             throw new IllegalStateException(
                     "asked for " + kernels + " kernels, got " + VectorKernels.describe());
         }
-        String[] parts = model.split(":");
-        EncoderKind kind = EncoderKind.valueOf(parts[0].toUpperCase());
-        int input = Integer.parseInt(parts[1]);
-        int hidden = Integer.parseInt(parts[2]);
-        int embedding = Integer.parseInt(parts[3]);
-        OptimizerKind rule = OptimizerKind.valueOf(optimizer);
-        LearnerConfig config =
-                LearnerConfig.reference(1)
-                        .withEncoder(
-                                new EncoderConfig(
-                                        kind,
-                                        embedding,
-                                        hidden,
-                                        false,
-                                        Initialization.PYTORCH_UNIFORM))
-                        .withOptimizer(
-                                OptimizerConfig.of(rule, rule == OptimizerKind.ADAM ? 1e-3 : 3e-4));
-        learner = OnlineLearner.create(config, input);
-        SplittableRandom random = new SplittableRandom(42);
-        items = new float[POOL][input];
-        labels = new PairLabel[POOL];
-        for (int i = 0; i < POOL; i++) {
-            for (int k = 0; k < input; k++) {
-                items[i][k] = (float) random.nextDouble();
-            }
-            labels[i] = random.nextBoolean() ? PairLabel.SAME : PairLabel.DIFFERENT;
-        }
+        workload = new LearnWorkload(model, optimizer);
     }
 
     @Benchmark
     public double learn() {
-        int i = next;
-        next = (i + 1) & (POOL - 1);
-        return learner.learn(items[i], items[(i * 7 + 1) & (POOL - 1)], labels[i]).loss();
+        return workload.learnNext();
     }
 }
