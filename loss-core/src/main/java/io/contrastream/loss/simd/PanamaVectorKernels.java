@@ -726,18 +726,26 @@ final class PanamaVectorKernels implements VectorKernels {
         }
     }
 
-    @Override
-    public float maxAbs(float[] x, int n) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        // On magnitudes (sign bit cleared) the order of the bits as ints is the order of the
-        // floats, +0 to infinity, with every NaN above infinity: an integer maximum, whose lane
-        // reduction is cheap, where reduceLanes(MAX) on floats took twice as long here (JDK 17).
+    /**
+     * The lanewise maximum of the magnitudes' bits (sign bit cleared) over {@code x[0, bound)},
+     * {@code bound} a multiple of the lane count. On magnitudes the order of the bits as ints is
+     * the order of the floats, +0 to infinity, with every NaN above infinity. Small, so C2 inlines
+     * it (as {@link #laneTree}) and the vector it returns is not boxed.
+     */
+    private static IntVector magnitudeBits(float[] x, int bound) {
         IntVector m = IntVector.zero(I);
-        for (; i < bound; i += F.length()) {
+        for (int i = 0; i < bound; i += F.length()) {
             m = m.max(FloatVector.fromArray(F, x, i).reinterpretAsInts().and(0x7fffffff));
         }
-        float max = Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
+        return m;
+    }
+
+    @Override
+    public float maxAbs(float[] x, int n) {
+        int i = F.loopBound(n);
+        // An integer maximum over the magnitudes' bits, whose lane reduction is cheap, where
+        // reduceLanes(MAX) on floats took twice as long here (JDK 17).
+        float max = Float.intBitsToFloat(magnitudeBits(x, i).reduceLanes(VectorOperators.MAX));
         for (; i < n; i++) {
             max = Math.max(max, Math.abs(x[i]));
         }
@@ -746,15 +754,10 @@ final class PanamaVectorKernels implements VectorKernels {
 
     @Override
     public boolean allFinite(float[] x, int n) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        // Magnitudes' bits as ints (see maxAbs): above Float.MAX_VALUE's exactly for infinities
-        // and NaNs. A lanewise maximum, then one mask test.
-        IntVector m = IntVector.zero(I);
-        for (; i < bound; i += F.length()) {
-            m = m.max(FloatVector.fromArray(F, x, i).reinterpretAsInts().and(0x7fffffff));
-        }
-        if (m.compare(VectorOperators.GT, FLOAT_MAX_BITS).anyTrue()) {
+        int i = F.loopBound(n);
+        // Above Float.MAX_VALUE's bits exactly for infinities and NaNs: one mask test, no lane
+        // reduction.
+        if (magnitudeBits(x, i).compare(VectorOperators.GT, FLOAT_MAX_BITS).anyTrue()) {
             return false;
         }
         for (; i < n; i++) {
