@@ -44,16 +44,17 @@ import io.contrastream.loss.simd.VectorKernels;
  * panels ({@link VectorKernels#panelRows()}, AVX-512), an input length that is a multiple of 16 and
  * {@code W1} within {@link Panels#LIMIT}, the kernel keeps {@code W1} as panels of sixteen rows
  * ({@link VectorKernels#panelRows()} gives the layout), and that copy is the first layer between
- * pairs: both hidden layers come from one pass over it ({@link VectorKernels#panelPairMatVec}).
- * SGD's rank-2 update of {@code W1} is recorded ({@code alpha}, {@code beta} and copies of {@code
- * x1}, {@code x2}) and written in the next pair's pass ({@link
- * VectorKernels#panelRank2ThenPairMatVec}): one read and one write of {@code W1} per pair (64 KiB
- * at 64 -> 256, which does not fit in L1). The update of {@code W2} waits likewise for the next
- * {@code e = W2 u} ({@link VectorKernels#rank1ThenMatVec}, in the caller's array); {@code b1} is
- * written at once. The same bits as the plain loops, which apply every update at once. {@link
- * #flush} writes what is pending and the copy back to the caller's array; whoever writes that array
- * otherwise must flush first and then {@link #invalidate}, as with {@link LinearEuclideanKernel}.
- * The copy costs {@code hidden x in} floats per model.
+ * pairs: both hidden layers come from one pass over it, panel by panel, the second input's products
+ * reading each panel while it is still in L1 ({@link VectorKernels#panelPairMatVec}). SGD's rank-2
+ * update of {@code W1} is recorded ({@code alpha}, {@code beta} and copies of {@code x1}, {@code
+ * x2}) and written in the next pair's pass ({@link VectorKernels#panelRank2ThenPairMatVec}): one
+ * read and one write of {@code W1} per pair from L2 (64 KiB at 64 -> 256, which does not fit in
+ * L1). The update of {@code W2} waits likewise for the next {@code e = W2 u} ({@link
+ * VectorKernels#rank1ThenMatVec}, in the caller's array); {@code b1} is written at once. The same
+ * bits as the plain loops, which apply every update at once. {@link #flush} writes what is pending
+ * and the copy back to the caller's array; whoever writes that array otherwise must flush first and
+ * then {@link #invalidate}, as with {@link LinearEuclideanKernel}. The copy costs {@code hidden x
+ * in} floats per model.
  *
  * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe.
  */
@@ -126,9 +127,6 @@ final class MlpEuclideanKernel {
     private final float[] pendingLeft;
 
     private final float[] pendingRight;
-
-    /** Scratch of the two-input panel kernels. */
-    private final float[] pairScratch = new float[VectorKernels.PAIR_SCRATCH];
 
     /** {@code ||e||} and {@code max |e_o|} of the last {@link #distance}. */
     double diffNorm;
@@ -204,11 +202,10 @@ final class MlpEuclideanKernel {
                         x1,
                         x2,
                         hidden1,
-                        hidden2,
-                        pairScratch);
+                        hidden2);
                 panels.written();
             } else {
-                vector.panelPairMatVec(wp, rows, inputDim, x1, x2, hidden1, hidden2, pairScratch);
+                vector.panelPairMatVec(wp, rows, inputDim, x1, x2, hidden1, hidden2);
             }
             biasRelu(p, hidden1);
             biasRelu(p, hidden2);

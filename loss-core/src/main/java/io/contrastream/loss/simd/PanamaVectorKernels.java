@@ -264,97 +264,106 @@ final class PanamaVectorKernels implements VectorKernels {
     @Override
     public void panelMatVec(float[] wp, int rows, float[] x, int n, float[] out) {
         requirePanels(rows);
-        int bound = n - (n & 15);
         for (int b = 0; b < rows; b += 16) {
-            int base = b * n;
-            FloatVector c0 = FloatVector.zero(F16);
-            FloatVector c1 = c0;
-            FloatVector c2 = c0;
-            FloatVector c3 = c0;
-            FloatVector c4 = c0;
-            FloatVector c5 = c0;
-            FloatVector c6 = c0;
-            FloatVector c7 = c0;
-            FloatVector c8 = c0;
-            FloatVector c9 = c0;
-            FloatVector c10 = c0;
-            FloatVector c11 = c0;
-            FloatVector c12 = c0;
-            FloatVector c13 = c0;
-            FloatVector c14 = c0;
-            FloatVector c15 = c0;
-            for (int i = 0; i < bound; i += 16) {
-                int p = base + i * 16;
-                c0 = FloatVector.fromArray(F16, wp, p).fma(FloatVector.broadcast(F16, x[i]), c0);
-                c1 =
-                        FloatVector.fromArray(F16, wp, p + 16)
-                                .fma(FloatVector.broadcast(F16, x[i + 1]), c1);
-                c2 =
-                        FloatVector.fromArray(F16, wp, p + 32)
-                                .fma(FloatVector.broadcast(F16, x[i + 2]), c2);
-                c3 =
-                        FloatVector.fromArray(F16, wp, p + 48)
-                                .fma(FloatVector.broadcast(F16, x[i + 3]), c3);
-                c4 =
-                        FloatVector.fromArray(F16, wp, p + 64)
-                                .fma(FloatVector.broadcast(F16, x[i + 4]), c4);
-                c5 =
-                        FloatVector.fromArray(F16, wp, p + 80)
-                                .fma(FloatVector.broadcast(F16, x[i + 5]), c5);
-                c6 =
-                        FloatVector.fromArray(F16, wp, p + 96)
-                                .fma(FloatVector.broadcast(F16, x[i + 6]), c6);
-                c7 =
-                        FloatVector.fromArray(F16, wp, p + 112)
-                                .fma(FloatVector.broadcast(F16, x[i + 7]), c7);
-                c8 =
-                        FloatVector.fromArray(F16, wp, p + 128)
-                                .fma(FloatVector.broadcast(F16, x[i + 8]), c8);
-                c9 =
-                        FloatVector.fromArray(F16, wp, p + 144)
-                                .fma(FloatVector.broadcast(F16, x[i + 9]), c9);
-                c10 =
-                        FloatVector.fromArray(F16, wp, p + 160)
-                                .fma(FloatVector.broadcast(F16, x[i + 10]), c10);
-                c11 =
-                        FloatVector.fromArray(F16, wp, p + 176)
-                                .fma(FloatVector.broadcast(F16, x[i + 11]), c11);
-                c12 =
-                        FloatVector.fromArray(F16, wp, p + 192)
-                                .fma(FloatVector.broadcast(F16, x[i + 12]), c12);
-                c13 =
-                        FloatVector.fromArray(F16, wp, p + 208)
-                                .fma(FloatVector.broadcast(F16, x[i + 13]), c13);
-                c14 =
-                        FloatVector.fromArray(F16, wp, p + 224)
-                                .fma(FloatVector.broadcast(F16, x[i + 14]), c14);
-                c15 =
-                        FloatVector.fromArray(F16, wp, p + 240)
-                                .fma(FloatVector.broadcast(F16, x[i + 15]), c15);
-            }
-            FloatVector t = FloatVector.zero(F16);
-            for (int i = bound; i < n; i++) {
-                t =
-                        FloatVector.fromArray(F16, wp, base + i * 16)
-                                .fma(FloatVector.broadcast(F16, x[i]), t);
-            }
-            // fmaDot's tree (h = 8, 4, 2, 1), then s_0 + t: lane o is row b + o throughout.
-            c0 = c0.add(c8);
-            c1 = c1.add(c9);
-            c2 = c2.add(c10);
-            c3 = c3.add(c11);
-            c4 = c4.add(c12);
-            c5 = c5.add(c13);
-            c6 = c6.add(c14);
-            c7 = c7.add(c15);
-            c0 = c0.add(c4);
-            c1 = c1.add(c5);
-            c2 = c2.add(c6);
-            c3 = c3.add(c7);
-            c0 = c0.add(c2);
-            c1 = c1.add(c3);
-            ((FloatVector) (c0.add(c1).add(t)).check(F16)).intoArray(out, b);
+            panelMatVecAt(wp, b, x, n, out);
         }
+    }
+
+    /**
+     * {@link #panelMatVec} for the one panel of rows {@code b} to {@code b + 15}: sixteen
+     * accumulators, one per column class, and the tree across them in registers. Arrays in, arrays
+     * out, so nothing is boxed if C2 does not inline it.
+     */
+    private static void panelMatVecAt(float[] wp, int b, float[] x, int n, float[] out) {
+        int bound = n - (n & 15);
+        int base = b * n;
+        FloatVector c0 = FloatVector.zero(F16);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
+        FloatVector c8 = c0;
+        FloatVector c9 = c0;
+        FloatVector c10 = c0;
+        FloatVector c11 = c0;
+        FloatVector c12 = c0;
+        FloatVector c13 = c0;
+        FloatVector c14 = c0;
+        FloatVector c15 = c0;
+        for (int i = 0; i < bound; i += 16) {
+            int p = base + i * 16;
+            c0 = FloatVector.fromArray(F16, wp, p).fma(FloatVector.broadcast(F16, x[i]), c0);
+            c1 =
+                    FloatVector.fromArray(F16, wp, p + 16)
+                            .fma(FloatVector.broadcast(F16, x[i + 1]), c1);
+            c2 =
+                    FloatVector.fromArray(F16, wp, p + 32)
+                            .fma(FloatVector.broadcast(F16, x[i + 2]), c2);
+            c3 =
+                    FloatVector.fromArray(F16, wp, p + 48)
+                            .fma(FloatVector.broadcast(F16, x[i + 3]), c3);
+            c4 =
+                    FloatVector.fromArray(F16, wp, p + 64)
+                            .fma(FloatVector.broadcast(F16, x[i + 4]), c4);
+            c5 =
+                    FloatVector.fromArray(F16, wp, p + 80)
+                            .fma(FloatVector.broadcast(F16, x[i + 5]), c5);
+            c6 =
+                    FloatVector.fromArray(F16, wp, p + 96)
+                            .fma(FloatVector.broadcast(F16, x[i + 6]), c6);
+            c7 =
+                    FloatVector.fromArray(F16, wp, p + 112)
+                            .fma(FloatVector.broadcast(F16, x[i + 7]), c7);
+            c8 =
+                    FloatVector.fromArray(F16, wp, p + 128)
+                            .fma(FloatVector.broadcast(F16, x[i + 8]), c8);
+            c9 =
+                    FloatVector.fromArray(F16, wp, p + 144)
+                            .fma(FloatVector.broadcast(F16, x[i + 9]), c9);
+            c10 =
+                    FloatVector.fromArray(F16, wp, p + 160)
+                            .fma(FloatVector.broadcast(F16, x[i + 10]), c10);
+            c11 =
+                    FloatVector.fromArray(F16, wp, p + 176)
+                            .fma(FloatVector.broadcast(F16, x[i + 11]), c11);
+            c12 =
+                    FloatVector.fromArray(F16, wp, p + 192)
+                            .fma(FloatVector.broadcast(F16, x[i + 12]), c12);
+            c13 =
+                    FloatVector.fromArray(F16, wp, p + 208)
+                            .fma(FloatVector.broadcast(F16, x[i + 13]), c13);
+            c14 =
+                    FloatVector.fromArray(F16, wp, p + 224)
+                            .fma(FloatVector.broadcast(F16, x[i + 14]), c14);
+            c15 =
+                    FloatVector.fromArray(F16, wp, p + 240)
+                            .fma(FloatVector.broadcast(F16, x[i + 15]), c15);
+        }
+        FloatVector t = FloatVector.zero(F16);
+        for (int i = bound; i < n; i++) {
+            t =
+                    FloatVector.fromArray(F16, wp, base + i * 16)
+                            .fma(FloatVector.broadcast(F16, x[i]), t);
+        }
+        // fmaDot's tree (h = 8, 4, 2, 1), then s_0 + t: lane o is row b + o throughout.
+        c0 = c0.add(c8);
+        c1 = c1.add(c9);
+        c2 = c2.add(c10);
+        c3 = c3.add(c11);
+        c4 = c4.add(c12);
+        c5 = c5.add(c13);
+        c6 = c6.add(c14);
+        c7 = c7.add(c15);
+        c0 = c0.add(c4);
+        c1 = c1.add(c5);
+        c2 = c2.add(c6);
+        c3 = c3.add(c7);
+        c0 = c0.add(c2);
+        c1 = c1.add(c3);
+        ((FloatVector) (c0.add(c1).add(t)).check(F16)).intoArray(out, b);
     }
 
     @Override
@@ -525,55 +534,11 @@ final class PanamaVectorKernels implements VectorKernels {
 
     @Override
     public void panelPairMatVec(
-            float[] wp,
-            int rows,
-            int n,
-            float[] x1,
-            float[] x2,
-            float[] out1,
-            float[] out2,
-            float[] scratch) {
+            float[] wp, int rows, int n, float[] x1, float[] x2, float[] out1, float[] out2) {
         requirePairPanels(rows, n);
         for (int b = 0; b < rows; b += 16) {
-            int base = b * n;
-            // Sweep q feeds the accumulators of columns 2q, 2q + 1, 2q + 8 and 2q + 9 (mod 16)
-            // of both inputs and keeps the tree's first level for k = 2q, 2q + 1.
-            for (int q = 0; q < 8; q += 2) {
-                FloatVector l0 = FloatVector.zero(F16);
-                FloatVector l1 = l0;
-                FloatVector l8 = l0;
-                FloatVector l9 = l0;
-                FloatVector r0 = l0;
-                FloatVector r1 = l0;
-                FloatVector r8 = l0;
-                FloatVector r9 = l0;
-                for (int i = q; i < n; i += 16) {
-                    int p = base + i * 16;
-                    int p0 = p + 0;
-                    FloatVector w0 = FloatVector.fromArray(F16, wp, p0);
-                    l0 = w0.fma(FloatVector.broadcast(F16, x1[i + 0]), l0);
-                    r0 = w0.fma(FloatVector.broadcast(F16, x2[i + 0]), r0);
-                    int p1 = p + 16;
-                    FloatVector w1 = FloatVector.fromArray(F16, wp, p1);
-                    l1 = w1.fma(FloatVector.broadcast(F16, x1[i + 1]), l1);
-                    r1 = w1.fma(FloatVector.broadcast(F16, x2[i + 1]), r1);
-                    int p8 = p + 128;
-                    FloatVector w8 = FloatVector.fromArray(F16, wp, p8);
-                    l8 = w8.fma(FloatVector.broadcast(F16, x1[i + 8]), l8);
-                    r8 = w8.fma(FloatVector.broadcast(F16, x2[i + 8]), r8);
-                    int p9 = p + 144;
-                    FloatVector w9 = FloatVector.fromArray(F16, wp, p9);
-                    l9 = w9.fma(FloatVector.broadcast(F16, x1[i + 9]), l9);
-                    r9 = w9.fma(FloatVector.broadcast(F16, x2[i + 9]), r9);
-                }
-                int s = q * 16;
-                ((FloatVector) l0.add(l8).check(F16)).intoArray(scratch, s);
-                ((FloatVector) l1.add(l9).check(F16)).intoArray(scratch, s + 16);
-                ((FloatVector) r0.add(r8).check(F16)).intoArray(scratch, s + 128);
-                ((FloatVector) r1.add(r9).check(F16)).intoArray(scratch, s + 144);
-            }
-            // h = 4, 2, 1 on s_0..s_7 of each input, then + t (t = +0: no tail).
-            pairTree(scratch, b, out1, out2);
+            panelMatVecAt(wp, b, x1, n, out1);
+            panelMatVecAt(wp, b, x2, n, out2);
         }
     }
 
@@ -589,104 +554,216 @@ final class PanamaVectorKernels implements VectorKernels {
             float[] x1,
             float[] x2,
             float[] out1,
-            float[] out2,
-            float[] scratch) {
+            float[] out2) {
         requirePairPanels(rows, n);
+        // Panel by panel: one sweep writes the rank-2 update and forms the first input's
+        // products, a second forms the second input's from the panel just written (4 KiB, still
+        // in L1 at 64 inputs). Each sweep keeps sixteen accumulators and adds its tree in
+        // registers; one sweep for both inputs had room for four columns at a time only, and
+        // took four sweeps and a tree through scratch per panel.
         for (int b = 0; b < rows; b += 16) {
-            int base = b * n;
-            FloatVector av = FloatVector.fromArray(F16, a, b);
-            FloatVector cv = FloatVector.fromArray(F16, c, b);
-            // Sweep q feeds the accumulators of columns 2q, 2q + 1, 2q + 8 and 2q + 9 (mod 16)
-            // of both inputs and keeps the tree's first level for k = 2q, 2q + 1.
-            for (int q = 0; q < 8; q += 2) {
-                FloatVector l0 = FloatVector.zero(F16);
-                FloatVector l1 = l0;
-                FloatVector l8 = l0;
-                FloatVector l9 = l0;
-                FloatVector r0 = l0;
-                FloatVector r1 = l0;
-                FloatVector r8 = l0;
-                FloatVector r9 = l0;
-                for (int i = q; i < n; i += 16) {
-                    int p = base + i * 16;
-                    int p0 = p + 0;
-                    FloatVector w0 =
-                            cv.fma(
-                                    FloatVector.broadcast(F16, y[i + 0]),
-                                    av.fma(
-                                            FloatVector.broadcast(F16, u[i + 0]),
-                                            FloatVector.fromArray(F16, wp, p0)));
-                    ((FloatVector) w0.check(F16)).intoArray(wp, p0);
-                    l0 = w0.fma(FloatVector.broadcast(F16, x1[i + 0]), l0);
-                    r0 = w0.fma(FloatVector.broadcast(F16, x2[i + 0]), r0);
-                    int p1 = p + 16;
-                    FloatVector w1 =
-                            cv.fma(
-                                    FloatVector.broadcast(F16, y[i + 1]),
-                                    av.fma(
-                                            FloatVector.broadcast(F16, u[i + 1]),
-                                            FloatVector.fromArray(F16, wp, p1)));
-                    ((FloatVector) w1.check(F16)).intoArray(wp, p1);
-                    l1 = w1.fma(FloatVector.broadcast(F16, x1[i + 1]), l1);
-                    r1 = w1.fma(FloatVector.broadcast(F16, x2[i + 1]), r1);
-                    int p8 = p + 128;
-                    FloatVector w8 =
-                            cv.fma(
-                                    FloatVector.broadcast(F16, y[i + 8]),
-                                    av.fma(
-                                            FloatVector.broadcast(F16, u[i + 8]),
-                                            FloatVector.fromArray(F16, wp, p8)));
-                    ((FloatVector) w8.check(F16)).intoArray(wp, p8);
-                    l8 = w8.fma(FloatVector.broadcast(F16, x1[i + 8]), l8);
-                    r8 = w8.fma(FloatVector.broadcast(F16, x2[i + 8]), r8);
-                    int p9 = p + 144;
-                    FloatVector w9 =
-                            cv.fma(
-                                    FloatVector.broadcast(F16, y[i + 9]),
-                                    av.fma(
-                                            FloatVector.broadcast(F16, u[i + 9]),
-                                            FloatVector.fromArray(F16, wp, p9)));
-                    ((FloatVector) w9.check(F16)).intoArray(wp, p9);
-                    l9 = w9.fma(FloatVector.broadcast(F16, x1[i + 9]), l9);
-                    r9 = w9.fma(FloatVector.broadcast(F16, x2[i + 9]), r9);
-                }
-                int s = q * 16;
-                ((FloatVector) l0.add(l8).check(F16)).intoArray(scratch, s);
-                ((FloatVector) l1.add(l9).check(F16)).intoArray(scratch, s + 16);
-                ((FloatVector) r0.add(r8).check(F16)).intoArray(scratch, s + 128);
-                ((FloatVector) r1.add(r9).check(F16)).intoArray(scratch, s + 144);
-            }
-            // h = 4, 2, 1 on s_0..s_7 of each input, then + t (t = +0: no tail).
-            pairTree(scratch, b, out1, out2);
+            panelRank2ThenMatVecAt(wp, b, n, a, u, c, y, x1, out1);
+            panelMatVecAt(wp, b, x2, n, out2);
         }
     }
 
     /**
-     * The rest of the two-input kernels' tree for one panel: each input's eight first-level sums,
-     * left in {@code scratch} by the sweeps (the first input's at 0, the second's at 128), added as
-     * {@code h = 4, 2, 1}, then {@code + t} with {@code t = +0} (no tail), into rows {@code b} to
-     * {@code b + 15} of {@code out1} and {@code out2}. Arrays in, arrays out: no vector crosses the
-     * call, so nothing is boxed if C2 does not inline it.
+     * The rank-2 update of the panel of rows {@code b} to {@code b + 15}, then its products with
+     * {@code x} into {@code out[b, b + 16)} ({@code n} a multiple of 16): {@link
+     * #panelRank1ThenMatVec}'s sweep with a second rank-1 term.
      */
-    private static void pairTree(float[] scratch, int b, float[] out1, float[] out2) {
-        for (int side = 0; side < 256; side += 128) {
-            FloatVector s0 = FloatVector.fromArray(F16, scratch, side + 0);
-            FloatVector s1 = FloatVector.fromArray(F16, scratch, side + 16);
-            FloatVector s2 = FloatVector.fromArray(F16, scratch, side + 32);
-            FloatVector s3 = FloatVector.fromArray(F16, scratch, side + 48);
-            FloatVector s4 = FloatVector.fromArray(F16, scratch, side + 64);
-            FloatVector s5 = FloatVector.fromArray(F16, scratch, side + 80);
-            FloatVector s6 = FloatVector.fromArray(F16, scratch, side + 96);
-            FloatVector s7 = FloatVector.fromArray(F16, scratch, side + 112);
-            s0 = s0.add(s4);
-            s1 = s1.add(s5);
-            s2 = s2.add(s6);
-            s3 = s3.add(s7);
-            s0 = s0.add(s2);
-            s1 = s1.add(s3);
-            s0 = s0.add(s1);
-            ((FloatVector) s0.add(0f).check(F16)).intoArray(side == 0 ? out1 : out2, b);
+    private static void panelRank2ThenMatVecAt(
+            float[] wp,
+            int b,
+            int n,
+            float[] a,
+            float[] u,
+            float[] c,
+            float[] y,
+            float[] x,
+            float[] out) {
+        int base = b * n;
+        FloatVector av = FloatVector.fromArray(F16, a, b);
+        FloatVector cv = FloatVector.fromArray(F16, c, b);
+        FloatVector c0 = FloatVector.zero(F16);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
+        FloatVector c8 = c0;
+        FloatVector c9 = c0;
+        FloatVector c10 = c0;
+        FloatVector c11 = c0;
+        FloatVector c12 = c0;
+        FloatVector c13 = c0;
+        FloatVector c14 = c0;
+        FloatVector c15 = c0;
+        for (int i = 0; i < n; i += 16) {
+            int p = base + i * 16;
+            int p0 = p;
+            FloatVector w0 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 0]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 0]),
+                                    FloatVector.fromArray(F16, wp, p0)));
+            ((FloatVector) w0.check(F16)).intoArray(wp, p0);
+            c0 = w0.fma(FloatVector.broadcast(F16, x[i + 0]), c0);
+            int p1 = p + 16;
+            FloatVector w1 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 1]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 1]),
+                                    FloatVector.fromArray(F16, wp, p1)));
+            ((FloatVector) w1.check(F16)).intoArray(wp, p1);
+            c1 = w1.fma(FloatVector.broadcast(F16, x[i + 1]), c1);
+            int p2 = p + 32;
+            FloatVector w2 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 2]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 2]),
+                                    FloatVector.fromArray(F16, wp, p2)));
+            ((FloatVector) w2.check(F16)).intoArray(wp, p2);
+            c2 = w2.fma(FloatVector.broadcast(F16, x[i + 2]), c2);
+            int p3 = p + 48;
+            FloatVector w3 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 3]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 3]),
+                                    FloatVector.fromArray(F16, wp, p3)));
+            ((FloatVector) w3.check(F16)).intoArray(wp, p3);
+            c3 = w3.fma(FloatVector.broadcast(F16, x[i + 3]), c3);
+            int p4 = p + 64;
+            FloatVector w4 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 4]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 4]),
+                                    FloatVector.fromArray(F16, wp, p4)));
+            ((FloatVector) w4.check(F16)).intoArray(wp, p4);
+            c4 = w4.fma(FloatVector.broadcast(F16, x[i + 4]), c4);
+            int p5 = p + 80;
+            FloatVector w5 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 5]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 5]),
+                                    FloatVector.fromArray(F16, wp, p5)));
+            ((FloatVector) w5.check(F16)).intoArray(wp, p5);
+            c5 = w5.fma(FloatVector.broadcast(F16, x[i + 5]), c5);
+            int p6 = p + 96;
+            FloatVector w6 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 6]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 6]),
+                                    FloatVector.fromArray(F16, wp, p6)));
+            ((FloatVector) w6.check(F16)).intoArray(wp, p6);
+            c6 = w6.fma(FloatVector.broadcast(F16, x[i + 6]), c6);
+            int p7 = p + 112;
+            FloatVector w7 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 7]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 7]),
+                                    FloatVector.fromArray(F16, wp, p7)));
+            ((FloatVector) w7.check(F16)).intoArray(wp, p7);
+            c7 = w7.fma(FloatVector.broadcast(F16, x[i + 7]), c7);
+            int p8 = p + 128;
+            FloatVector w8 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 8]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 8]),
+                                    FloatVector.fromArray(F16, wp, p8)));
+            ((FloatVector) w8.check(F16)).intoArray(wp, p8);
+            c8 = w8.fma(FloatVector.broadcast(F16, x[i + 8]), c8);
+            int p9 = p + 144;
+            FloatVector w9 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 9]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 9]),
+                                    FloatVector.fromArray(F16, wp, p9)));
+            ((FloatVector) w9.check(F16)).intoArray(wp, p9);
+            c9 = w9.fma(FloatVector.broadcast(F16, x[i + 9]), c9);
+            int p10 = p + 160;
+            FloatVector w10 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 10]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 10]),
+                                    FloatVector.fromArray(F16, wp, p10)));
+            ((FloatVector) w10.check(F16)).intoArray(wp, p10);
+            c10 = w10.fma(FloatVector.broadcast(F16, x[i + 10]), c10);
+            int p11 = p + 176;
+            FloatVector w11 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 11]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 11]),
+                                    FloatVector.fromArray(F16, wp, p11)));
+            ((FloatVector) w11.check(F16)).intoArray(wp, p11);
+            c11 = w11.fma(FloatVector.broadcast(F16, x[i + 11]), c11);
+            int p12 = p + 192;
+            FloatVector w12 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 12]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 12]),
+                                    FloatVector.fromArray(F16, wp, p12)));
+            ((FloatVector) w12.check(F16)).intoArray(wp, p12);
+            c12 = w12.fma(FloatVector.broadcast(F16, x[i + 12]), c12);
+            int p13 = p + 208;
+            FloatVector w13 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 13]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 13]),
+                                    FloatVector.fromArray(F16, wp, p13)));
+            ((FloatVector) w13.check(F16)).intoArray(wp, p13);
+            c13 = w13.fma(FloatVector.broadcast(F16, x[i + 13]), c13);
+            int p14 = p + 224;
+            FloatVector w14 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 14]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 14]),
+                                    FloatVector.fromArray(F16, wp, p14)));
+            ((FloatVector) w14.check(F16)).intoArray(wp, p14);
+            c14 = w14.fma(FloatVector.broadcast(F16, x[i + 14]), c14);
+            int p15 = p + 240;
+            FloatVector w15 =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i + 15]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i + 15]),
+                                    FloatVector.fromArray(F16, wp, p15)));
+            ((FloatVector) w15.check(F16)).intoArray(wp, p15);
+            c15 = w15.fma(FloatVector.broadcast(F16, x[i + 15]), c15);
         }
+        // fmaDot's tree (h = 8, 4, 2, 1), then + t with t = +0 (no tail).
+        c0 = c0.add(c8);
+        c1 = c1.add(c9);
+        c2 = c2.add(c10);
+        c3 = c3.add(c11);
+        c4 = c4.add(c12);
+        c5 = c5.add(c13);
+        c6 = c6.add(c14);
+        c7 = c7.add(c15);
+        c0 = c0.add(c4);
+        c1 = c1.add(c5);
+        c2 = c2.add(c6);
+        c3 = c3.add(c7);
+        c0 = c0.add(c2);
+        c1 = c1.add(c3);
+        ((FloatVector) c0.add(c1).add(0f).check(F16)).intoArray(out, b);
     }
 
     private void requirePairPanels(int rows, int n) {

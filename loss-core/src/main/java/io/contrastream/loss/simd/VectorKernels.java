@@ -121,36 +121,22 @@ public interface VectorKernels {
      */
     void panelRank1(float[] wp, int rows, int n, float[] a, float[] u);
 
-    /** The length of the {@code scratch} that the two-input panel kernels below take. */
-    int PAIR_SCRATCH = 256;
-
     /**
      * {@code out1[o] = fmaDot(row o, x1, n)} and {@code out2[o] = fmaDot(row o, x2, n)} for {@code
-     * o < rows}, the matrix stored in panels: {@link #panelMatVec} for two inputs in one pass over
-     * {@code wp}. A panel's sixteen accumulators for two inputs would take all 32 registers (and a
-     * method written out for them was too large for the JIT's first tier, which left it to the
-     * interpreter for seconds), so each panel is walked in four sweeps: sweep {@code q} feeds the
-     * accumulators of the columns {@code i} with {@code i mod 16} in {@code {2q, 2q + 1, 2q + 8, 2q
-     * + 9}}, each still fed its elements in order, and keeps the tree's first level ({@code s_k +
-     * s_(k+8)}) in {@code scratch} ({@link #PAIR_SCRATCH} floats, overwritten); the rest of the
-     * tree ({@code h = 4, 2, 1}) follows. Same bits as two {@link #panelMatVec} calls.
+     * o < rows}, the matrix stored in panels: {@link #panelMatVec} for two inputs, panel by panel
+     * (the second input's products read the panel while it is still in L1). Same bits as two {@link
+     * #panelMatVec} calls.
      *
      * @throws UnsupportedOperationException also if {@code n} is not a multiple of 16
      */
     void panelPairMatVec(
-            float[] wp,
-            int rows,
-            int n,
-            float[] x1,
-            float[] x2,
-            float[] out1,
-            float[] out2,
-            float[] scratch);
+            float[] wp, int rows, int n, float[] x1, float[] x2, float[] out1, float[] out2);
 
     /**
      * The rank-2 update {@code W(o, i) = fma(c[o], y[i], fma(a[o], u[i], W(o, i)))} then {@link
-     * #panelPairMatVec} on the updated matrix, in one pass over {@code wp}: the same bits as {@link
-     * #panelRank1} with {@code (a, u)}, {@link #panelRank1} with {@code (c, y)} and {@link
+     * #panelPairMatVec} on the updated matrix, panel by panel: each panel is updated and multiplied
+     * by {@code x1} in one sweep, then by {@code x2} while it is still in L1; the same bits as
+     * {@link #panelRank1} with {@code (a, u)}, {@link #panelRank1} with {@code (c, y)} and {@link
      * #panelPairMatVec}.
      *
      * @throws UnsupportedOperationException as {@link #panelPairMatVec}
@@ -166,8 +152,7 @@ public interface VectorKernels {
             float[] x1,
             float[] x2,
             float[] out1,
-            float[] out2,
-            float[] scratch);
+            float[] out2);
 
     /**
      * The largest {@code |x[i]|} over {@code i < n}, {@code 0} for {@code n = 0}: NaN if any value

@@ -323,8 +323,7 @@ class PanamaVectorKernelsTest {
                 }
                 float[] out1 = new float[rows];
                 float[] out2 = new float[rows];
-                vector.panelPairMatVec(
-                        wp, rows, n, x1, x2, out1, out2, new float[VectorKernels.PAIR_SCRATCH]);
+                vector.panelPairMatVec(wp, rows, n, x1, x2, out1, out2);
                 assertBits("panelPairMatVec left " + what, expected1, out1);
                 assertBits("panelPairMatVec right " + what, expected2, out2);
 
@@ -338,19 +337,7 @@ class PanamaVectorKernelsTest {
                     expected2[o] = referenceFmaDot(updated, o * n, x2, n);
                 }
                 float[] fused = wp.clone();
-                vector.panelRank2ThenPairMatVec(
-                        fused,
-                        rows,
-                        n,
-                        a,
-                        u,
-                        c,
-                        y,
-                        x1,
-                        x2,
-                        out1,
-                        out2,
-                        new float[VectorKernels.PAIR_SCRATCH]);
+                vector.panelRank2ThenPairMatVec(fused, rows, n, a, u, c, y, x1, x2, out1, out2);
                 assertBits(
                         "panelRank2ThenPairMatVec weights " + what,
                         toPanels(updated, rows, n),
@@ -368,8 +355,7 @@ class PanamaVectorKernelsTest {
                                         new float[20],
                                         new float[20],
                                         new float[16],
-                                        new float[16],
-                                        new float[VectorKernels.PAIR_SCRATCH]))
+                                        new float[16]))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("multiple of 16");
     }
