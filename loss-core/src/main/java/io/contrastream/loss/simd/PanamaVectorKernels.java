@@ -194,9 +194,13 @@ final class PanamaVectorKernels implements VectorKernels {
             fmaMatVec(w, wOffset, rows, x, n, out);
             return;
         }
-        // Two rows at a time: four streams over W (two loaded, two stored) were faster at
-        // 784 -> 128, where the pass is bound by L2 traffic, than four rows' eight.
         int o = 0;
+        if ((long) rows * n <= FOUR_ROWS_LIMIT) {
+            o = rank1ThenMatVecFourRows(w, wOffset, rows, n, a, u, x, out);
+        }
+        // Two rows at a time on larger matrices: four streams over W (two loaded, two stored)
+        // were faster at 784 -> 128, where the pass is bound by L2 traffic, than four rows'
+        // eight.
         for (; o + 1 < rows; o += 2) {
             int r0 = wOffset + o * n;
             int r1 = r0 + n;
@@ -222,6 +226,73 @@ final class PanamaVectorKernels implements VectorKernels {
             rank1Row(w, wOffset + o * n, a[o], u, n);
             out[o] = fmaDot(w, wOffset + o * n, x, n);
         }
+    }
+
+    /**
+     * Matrices up to this many floats (64 KiB, the MLP's 32 x 256 second layer among them) take
+     * {@link #rank1ThenMatVec} four rows at a time: there each row's chain of dependent FMAs, not
+     * the memory, bounds the pass.
+     */
+    private static final long FOUR_ROWS_LIMIT = 1 << 14;
+
+    /** Lanes 8 to 15, and the lanes whose index has bit 2 (value 4) set. */
+    private static final VectorMask<Float> HIGH_EIGHT = VectorMask.fromLong(F16, 0xFF00L);
+
+    private static final VectorMask<Float> FOURS = VectorMask.fromLong(F16, 0xF0F0L);
+
+    /**
+     * {@link #rank1ThenMatVec} on whole groups of four rows ({@code n} a multiple of 16); returns
+     * the rows done. The four rows' trees run together: fmaDot's levels {@code s_k + s_(k+h)} for h
+     * = 8 with rows (0, 1) and (2, 3) in the halves of two vectors, h = 4 with those two in
+     * quarters of one, then h = 2, 1 in place; the same additions as {@link #laneTree} row by row.
+     */
+    private static int rank1ThenMatVecFourRows(
+            float[] w, int wOffset, int rows, int n, float[] a, float[] u, float[] x, float[] out) {
+        int o = 0;
+        for (; o + 3 < rows; o += 4) {
+            int r0 = wOffset + o * n;
+            int r1 = r0 + n;
+            int r2 = r1 + n;
+            int r3 = r2 + n;
+            FloatVector b0 = FloatVector.broadcast(F16, a[o]);
+            FloatVector b1 = FloatVector.broadcast(F16, a[o + 1]);
+            FloatVector b2 = FloatVector.broadcast(F16, a[o + 2]);
+            FloatVector b3 = FloatVector.broadcast(F16, a[o + 3]);
+            FloatVector a0 = FloatVector.zero(F16);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int i = 0; i < n; i += 16) {
+                FloatVector uv = FloatVector.fromArray(F16, u, i);
+                FloatVector xv = FloatVector.fromArray(F16, x, i);
+                FloatVector w0 = b0.fma(uv, FloatVector.fromArray(F16, w, r0 + i));
+                FloatVector w1 = b1.fma(uv, FloatVector.fromArray(F16, w, r1 + i));
+                FloatVector w2 = b2.fma(uv, FloatVector.fromArray(F16, w, r2 + i));
+                FloatVector w3 = b3.fma(uv, FloatVector.fromArray(F16, w, r3 + i));
+                ((FloatVector) w0.check(F16)).intoArray(w, r0 + i);
+                ((FloatVector) w1.check(F16)).intoArray(w, r1 + i);
+                ((FloatVector) w2.check(F16)).intoArray(w, r2 + i);
+                ((FloatVector) w3.check(F16)).intoArray(w, r3 + i);
+                a0 = w0.fma(xv, a0);
+                a1 = w1.fma(xv, a1);
+                a2 = w2.fma(xv, a2);
+                a3 = w3.fma(xv, a3);
+            }
+            FloatVector v01 =
+                    a0.blend(a1, HIGH_EIGHT).add(a1.blend(a0, HIGH_EIGHT).rearrange(SWAP_EIGHT));
+            FloatVector v23 =
+                    a2.blend(a3, HIGH_EIGHT).add(a3.blend(a2, HIGH_EIGHT).rearrange(SWAP_EIGHT));
+            FloatVector q =
+                    v01.blend(v23, FOURS).add(v23.blend(v01, FOURS).rearrange(SWAP_FOUR_16));
+            q = q.add(q.rearrange(SWAP_TWO_16));
+            // No tail: fmaDot's s_0 + t with t = +0.
+            q = q.add(q.rearrange(SWAP_ONE_16)).add(0f);
+            out[o] = q.lane(0);
+            out[o + 1] = q.lane(8);
+            out[o + 2] = q.lane(4);
+            out[o + 3] = q.lane(12);
+        }
+        return o;
     }
 
     @Override
