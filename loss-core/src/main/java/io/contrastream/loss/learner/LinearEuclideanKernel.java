@@ -1,6 +1,7 @@
 package io.contrastream.loss.learner;
 
 import io.contrastream.loss.encoder.LinearEncoder;
+import io.contrastream.loss.optim.StepBounds;
 import io.contrastream.loss.simd.VectorKernels;
 
 /**
@@ -153,15 +154,12 @@ final class LinearEuclideanKernel {
         int n = inputDim;
         if (vector != null) {
             vector.subtract(x1, x2, d, n);
-            // The same four double accumulators as below: a float's square is exact in double.
-            deltaNorm = Math.sqrt(vector.exactDot(d, 0, d, n));
-            return deltaNorm <= Double.MAX_VALUE;
         } else {
             for (int i = 0; i < n; i++) {
                 d[i] = x1[i] - x2[i];
             }
         }
-        deltaNorm = Math.sqrt(LinearEncoder.dot(d, 0, d, n));
+        deltaNorm = Math.sqrt(squaredNorm(vector, d, n));
         return deltaNorm <= Double.MAX_VALUE;
     }
 
@@ -171,12 +169,12 @@ final class LinearEuclideanKernel {
      * {@code delta} to the pending update.
      */
     double deltaMax() {
-        return vector != null ? vector.maxAbs(delta, inputDim) : maxAbs(delta);
+        return maxAbs(vector, delta, inputDim);
     }
 
     /** {@code max |e_o|} of the last {@link #distance}. */
     double diffMax() {
-        return vector != null ? vector.maxAbs(diff, outputDim) : maxAbs(diff);
+        return maxAbs(vector, diff, outputDim);
     }
 
     /**
@@ -212,10 +210,7 @@ final class LinearEuclideanKernel {
             }
         }
         pending = false;
-        double sum =
-                vector != null
-                        ? vector.exactDot(diff, 0, diff, outputDim)
-                        : LinearEncoder.dot(diff, 0, diff, outputDim);
+        double sum = squaredNorm(vector, diff, outputDim);
         diffNorm = Math.sqrt(sum);
         return Math.sqrt(sum + eps);
     }
@@ -315,7 +310,7 @@ final class LinearEuclideanKernel {
         if (panels != null) {
             panels.writeBack(w);
         }
-        return maxAbs(w);
+        return StepBounds.maxAbs(w, 0, w.length);
     }
 
     /** Whether an update waits for the next {@link #distance} or {@link #flush}. */
@@ -431,19 +426,20 @@ final class LinearEuclideanKernel {
         return s0 + t;
     }
 
-    /** The largest magnitude in {@code values} (NaN if one is NaN). */
-    static double maxAbs(float[] values) {
-        float m0 = 0;
-        float m1 = 0;
-        int n = values.length;
-        int i = 0;
-        for (; i + 1 < n; i += 2) {
-            m0 = Math.max(m0, Math.abs(values[i]));
-            m1 = Math.max(m1, Math.abs(values[i + 1]));
-        }
-        if (i < n) {
-            m0 = Math.max(m0, Math.abs(values[i]));
-        }
-        return Math.max(m0, m1);
+    /**
+     * {@code ||x||^2} over {@code x[0, n)} as {@link LinearEncoder#dot} sums it (four double
+     * accumulators), on the vector kernels when there are any: the same bits either way. Both fused
+     * kernels' norms.
+     */
+    static double squaredNorm(VectorKernels vector, float[] x, int n) {
+        return vector != null ? vector.exactDot(x, 0, x, n) : LinearEncoder.dot(x, 0, x, n);
+    }
+
+    /**
+     * The largest magnitude in {@code x[0, n)} (NaN if one is NaN), on the vector kernels when
+     * there are any, else {@link StepBounds#maxAbs}: exact either way. Both fused kernels' maxima.
+     */
+    static double maxAbs(VectorKernels vector, float[] x, int n) {
+        return vector != null ? vector.maxAbs(x, n) : StepBounds.maxAbs(x, 0, n);
     }
 }

@@ -155,10 +155,8 @@ final class MlpEuclideanKernel {
         this.active2 = new float[hiddenDim];
         this.outRow = new float[outputDim];
         this.row = new float[Math.max(inputDim, hiddenDim)];
-        int panel = vector == null ? 0 : vector.panelRows();
         // The two-input panel kernels walk whole sixteen-column steps.
-        this.panels =
-                panel > 0 && inputDim % panel == 0 ? Panels.of(vector, hiddenDim, inputDim) : null;
+        this.panels = inputDim % 16 == 0 ? Panels.of(vector, hiddenDim, inputDim) : null;
         this.rows = panels != null ? panels.paddedRows : hiddenDim;
         this.alpha = new float[rows];
         this.beta = new float[rows];
@@ -228,10 +226,7 @@ final class MlpEuclideanKernel {
             }
         }
         pending = false;
-        double sum =
-                vector != null
-                        ? vector.exactDot(diff, 0, diff, outputDim)
-                        : LinearEncoder.dot(diff, 0, diff, outputDim);
+        double sum = LinearEuclideanKernel.squaredNorm(vector, diff, outputDim);
         diffNorm = Math.sqrt(sum);
         diffMax = maxAbs(diff, outputDim);
         return Math.sqrt(sum + eps);
@@ -325,10 +320,7 @@ final class MlpEuclideanKernel {
         double x11 = d[0];
         double x22 = d[1];
         double x12 = d[2];
-        double uu =
-                vector != null
-                        ? vector.exactDot(hiddenDiff, 0, hiddenDiff, h)
-                        : LinearEncoder.dot(hiddenDiff, 0, hiddenDiff, h);
+        double uu = LinearEuclideanKernel.squaredNorm(vector, hiddenDiff, h);
         // a1 - a2 is 0, v_j or -v_j element by element, so |a1 - a2|^2 = |a1|^2 + |a2|^2 - 2 a1.a2.
         double weights1 = Math.max(0.0, a11 * x11 + a22 * x22 - 2 * a12 * x12);
         double bias1 = Math.max(0.0, a11 + a22 - 2 * a12);
@@ -494,14 +486,8 @@ final class MlpEuclideanKernel {
         }
     }
 
+    /** A float, as the step bound's sum {@code max|x1| + max|x2|} is taken in float. */
     private float maxAbs(float[] x, int n) {
-        if (vector != null) {
-            return vector.maxAbs(x, n);
-        }
-        float m = 0;
-        for (int i = 0; i < n; i++) {
-            m = Math.max(m, Math.abs(x[i]));
-        }
-        return m;
+        return (float) LinearEuclideanKernel.maxAbs(vector, x, n);
     }
 }

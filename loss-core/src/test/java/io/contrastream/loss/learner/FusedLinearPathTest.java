@@ -67,20 +67,21 @@ class FusedLinearPathTest {
                         "MLP SGD clipped", mlp(OptimizerConfig.of(OptimizerKind.SGD, 0.01), 0.5)));
     }
 
-    private static LearnerConfig mlp(OptimizerConfig optimizer, double clip) {
-        return LearnerConfig.reference(3)
-                .withEncoder(
-                        new EncoderConfig(
-                                EncoderKind.MLP, 8, 16, false, Initialization.PYTORCH_UNIFORM))
-                .withOptimizer(optimizer)
-                .withClipNorm(clip);
+    /** Linear 8-dimensional embeddings. */
+    private static LearnerConfig config(OptimizerConfig optimizer, double clip) {
+        return config(EncoderKind.LINEAR, 0, optimizer, clip);
     }
 
-    private static LearnerConfig config(OptimizerConfig optimizer, double clip) {
+    /** An MLP with 16 hidden units and 8-dimensional embeddings. */
+    private static LearnerConfig mlp(OptimizerConfig optimizer, double clip) {
+        return config(EncoderKind.MLP, 16, optimizer, clip);
+    }
+
+    private static LearnerConfig config(
+            EncoderKind kind, int hidden, OptimizerConfig optimizer, double clip) {
         return LearnerConfig.reference(3)
                 .withEncoder(
-                        new EncoderConfig(
-                                EncoderKind.LINEAR, 8, 0, false, Initialization.PYTORCH_UNIFORM))
+                        new EncoderConfig(kind, 8, hidden, false, Initialization.PYTORCH_UNIFORM))
                 .withOptimizer(optimizer)
                 .withClipNorm(clip);
     }
