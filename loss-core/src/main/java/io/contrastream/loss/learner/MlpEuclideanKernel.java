@@ -27,9 +27,12 @@ import io.contrastream.loss.simd.VectorKernels;
  * <p>Arithmetic, which the plain loops below define and the vector kernels repeat bit for bit:
  *
  * <ul>
- *   <li>{@code h_kj = relu(fmaDot(W1 row j, x_k) + b1_j)}, the float sum rounded once; {@code u_j =
- *       h1_j - h2_j} in float; {@code e_o = fmaDot(W2 row o, u)} ({@link
- *       LinearEuclideanKernel#fmaDot}: sixteen float lanes of fused multiply-adds);
+ *   <li>{@code h_kj = relu(chain(W1 row j, x_k) + b1_j)}, the float sum rounded once, where {@link
+ *       #chain} is one fused multiply-add per input in order from {@code +0}; for a {@code W1} too
+ *       large to keep in panels ({@link #chainsFirstLayer}: over {@link Panels#LIMIT} floats),
+ *       {@code fmaDot} instead. {@code u_j = h1_j - h2_j} in float; {@code e_o = fmaDot(W2 row o,
+ *       u)} ({@link LinearEuclideanKernel#fmaDot}: sixteen float lanes of fused multiply-adds and
+ *       their tree);
  *   <li>{@code ||e||^2 = }{@link LinearEncoder#dot}{@code (e, e)} (four double accumulators);
  *   <li>{@code v_j}: from {@code +0}, {@code v_j = fma(e_o, W2[o][j], v_j)} for {@code o = 0, 1,
  *       ...} in order, from {@code W2} before the update;
@@ -40,21 +43,20 @@ import io.contrastream.loss.simd.VectorKernels;
  *       {@code b2} unchanged. Each coefficient is a product in double rounded once to float.
  * </ul>
  *
- * <p><b>Working copy of {@code W1} in panels, updates applied lazily.</b> On vector kernels with
- * panels ({@link VectorKernels#panelRows()}, AVX-512), an input length that is a multiple of 16 and
- * {@code W1} within {@link Panels#LIMIT}, the kernel keeps {@code W1} as panels of sixteen rows
- * ({@link VectorKernels#panelRows()} gives the layout), and that copy is the first layer between
- * pairs: both hidden layers come from one pass over it, panel by panel, the second input's products
- * reading each panel while it is still in L1 ({@link VectorKernels#panelPairMatVec}). SGD's rank-2
- * update of {@code W1} is recorded ({@code alpha}, {@code beta} and copies of {@code x1}, {@code
- * x2}) and written in the next pair's pass ({@link VectorKernels#panelRank2ThenPairMatVec}): one
- * read and one write of {@code W1} per pair from L2 (64 KiB at 64 -> 256, which does not fit in
- * L1). The update of {@code W2} waits likewise for the next {@code e = W2 u} ({@link
- * VectorKernels#rank1ThenMatVec}, in the caller's array); {@code b1} is written at once. The same
- * bits as the plain loops, which apply every update at once. {@link #flush} writes what is pending
- * and the copy back to the caller's array; whoever writes that array otherwise must flush first and
- * then {@link #invalidate}, as with {@link LinearEuclideanKernel}. The copy costs {@code hidden x
- * in} floats per model.
+ * <p><b>Working copy of {@code W1} in panels, updates applied lazily.</b> On vector kernels, when
+ * the first layer sums as chains, the kernel keeps {@code W1} as panels of sixteen rows ({@link
+ * VectorKernels#CHAIN_PANEL_ROWS}, each panel column-major), and that copy is the first layer
+ * between pairs. A chain needs no lanes of its own: a vector holds sixteen (or eight) rows, one
+ * chain per lane, so each column of a panel is one load for both inputs and the update, with no
+ * tree and no sweep per column class. SGD's rank-2 update of {@code W1} is recorded ({@code alpha},
+ * {@code beta} and copies of {@code x1}, {@code x2}) and written in the next pair's pass ({@link
+ * VectorKernels#panelRank2ThenChainPair}): one read and one write of {@code W1} per pair (64 KiB at
+ * 64 -> 256, from L2, as it does not fit in L1). The update of {@code W2} waits likewise for the
+ * next {@code e = W2 u} ({@link VectorKernels#rank1ThenMatVec}, in the caller's array); {@code b1}
+ * is written at once. The same bits as the plain loops, which apply every update at once. {@link
+ * #flush} writes what is pending and the copy back to the caller's array; whoever writes that array
+ * otherwise must flush first and then {@link #invalidate}, as with {@link LinearEuclideanKernel}.
+ * The copy costs {@code hidden x in} floats per model.
  *
  * <p>Scratch buffers are owned here and reused; nothing is allocated per pair. Not thread-safe.
  */
@@ -108,6 +110,12 @@ final class MlpEuclideanKernel {
     /** Scratch for one row (the plain loops; see {@link LinearEuclideanKernel}'s row). */
     private final float[] row;
 
+    /**
+     * Whether the first layer's sums are chains ({@link #chainsFirstLayer}), else {@link
+     * LinearEuclideanKernel#fmaDot}.
+     */
+    private final boolean chains;
+
     /** The working copy of {@code W1} in panels, or null when the caller's array is used. */
     private final Panels panels;
 
@@ -155,8 +163,8 @@ final class MlpEuclideanKernel {
         this.active2 = new float[hiddenDim];
         this.outRow = new float[outputDim];
         this.row = new float[Math.max(inputDim, hiddenDim)];
-        // The two-input panel kernels walk whole sixteen-column steps.
-        this.panels = inputDim % 16 == 0 ? Panels.of(vector, hiddenDim, inputDim) : null;
+        this.chains = chainsFirstLayer(hiddenDim, inputDim);
+        this.panels = vector != null && chains ? Panels.forChains(hiddenDim, inputDim) : null;
         this.rows = panels != null ? panels.paddedRows : hiddenDim;
         this.alpha = new float[rows];
         this.beta = new float[rows];
@@ -169,6 +177,29 @@ final class MlpEuclideanKernel {
     /** Whether this kernel keeps a working copy of {@code W1} in panels. */
     boolean panelled() {
         return panels != null;
+    }
+
+    /**
+     * Whether the first layer of a {@code hidden x in} MLP sums as chains: when {@code W1}, its
+     * rows rounded up to whole panels of 16, is within {@link Panels#LIMIT} floats, the size the
+     * kernel keeps a working copy of. A rule on the shape alone, so that the results do not depend
+     * on the machine.
+     */
+    static boolean chainsFirstLayer(int hidden, int in) {
+        int panel = VectorKernels.CHAIN_PANEL_ROWS;
+        return (long) ((hidden + panel - 1) / panel * panel) * in <= Panels.LIMIT;
+    }
+
+    /**
+     * {@code chain(w[off, off + n), x)}: from {@code +0}, {@code s = fma(w[off + i], x[i], s)} for
+     * {@code i = 0, 1, ..., n - 1} in order ({@link VectorKernels#panelChainPair}'s sum).
+     */
+    static float chain(float[] w, int offset, float[] x, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s = Math.fma(w[offset + i], x[i], s);
+        }
+        return s;
     }
 
     /** Whether an update waits for the next {@link #distance} or {@link #flush}. */
@@ -189,7 +220,7 @@ final class MlpEuclideanKernel {
         if (panels != null) {
             float[] wp = panels.current(p);
             if (pending) {
-                vector.panelRank2ThenPairMatVec(
+                vector.panelRank2ThenChainPair(
                         wp,
                         rows,
                         inputDim,
@@ -203,7 +234,7 @@ final class MlpEuclideanKernel {
                         hidden2);
                 panels.written();
             } else {
-                vector.panelPairMatVec(wp, rows, inputDim, x1, x2, hidden1, hidden2);
+                vector.panelChainPair(wp, rows, inputDim, x1, x2, hidden1, hidden2);
             }
             biasRelu(p, hidden1);
             biasRelu(p, hidden2);
@@ -232,11 +263,19 @@ final class MlpEuclideanKernel {
         return Math.sqrt(sum + eps);
     }
 
-    /** {@code out = relu(W1 x + b1)}. */
+    /**
+     * {@code out = relu(W1 x + b1)} from the caller's row-major array: the plain loops, or the
+     * vector kernels' {@code fmaDot} rows for a layer too large for chains (a layer with chains on
+     * vector kernels is in panels).
+     */
     private void hiddenLayer(float[] p, float[] x, float[] out) {
         int in = inputDim;
         int h = hiddenDim;
-        if (vector != null) {
+        if (chains) {
+            for (int j = 0; j < h; j++) {
+                out[j] = chain(p, j * in, x, in);
+            }
+        } else if (vector != null) {
             vector.fmaMatVec(p, 0, h, x, in, out);
         } else {
             for (int j = 0; j < h; j++) {
@@ -436,8 +475,7 @@ final class MlpEuclideanKernel {
      */
     void flush(float[] p) {
         if (pending) {
-            vector.panelRank1(panels.data, rows, inputDim, alpha, pendingLeft);
-            vector.panelRank1(panels.data, rows, inputDim, beta, pendingRight);
+            panels.rank2(hiddenDim, alpha, pendingLeft, beta, pendingRight);
             writeSecondLayer(p, pendingHiddenDiff);
             pending = false;
             panels.written();

@@ -63,6 +63,35 @@ final class Panels {
         return new Panels(rows, cols, panel);
     }
 
+    /**
+     * A copy in panels of {@link VectorKernels#CHAIN_PANEL_ROWS} rows (the chain kernels', on any
+     * vector width) for a {@code rows x cols} matrix, or null when padded it is over {@link
+     * #LIMIT}.
+     */
+    static Panels forChains(int rows, int cols) {
+        int panel = VectorKernels.CHAIN_PANEL_ROWS;
+        if ((long) (rows + panel - 1) / panel * panel * cols > LIMIT) {
+            return null;
+        }
+        return new Panels(rows, cols, panel);
+    }
+
+    /**
+     * The rank-2 update {@code W(o, i) = fma(c[o], y[i], fma(a[o], u[i], W(o, i)))} of the matrix's
+     * own {@code rows} in {@link #data} (padding rows stay 0), element by element as the chain
+     * kernels' update; a plain loop, for the occasional flush.
+     */
+    void rank2(int rows, float[] a, float[] u, float[] c, float[] y) {
+        for (int o = 0; o < rows; o++) {
+            float ao = a[o];
+            float co = c[o];
+            for (int i = 0; i < cols; i++) {
+                int k = index(o, i);
+                data[k] = Math.fma(co, y[i], Math.fma(ao, u[i], data[k]));
+            }
+        }
+    }
+
     /** The panels, holding the matrix: copied in from the row-major {@code w} if they did not. */
     float[] current(float[] w) {
         if (!current) {

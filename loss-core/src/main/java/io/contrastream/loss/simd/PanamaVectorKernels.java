@@ -604,17 +604,29 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override
-    public void panelPairMatVec(
+    public void panelChainPair(
             float[] wp, int rows, int n, float[] x1, float[] x2, float[] out1, float[] out2) {
-        requirePairPanels(rows, n);
-        for (int b = 0; b < rows; b += 16) {
-            panelMatVecAt(wp, b, x1, n, out1);
-            panelMatVecAt(wp, b, x2, n, out2);
+        requireChainPanels(rows);
+        int b = 0;
+        if (wide) {
+            // Two panels at a time: four chains in flight, each broadcast serving both panels.
+            for (; b + 16 < rows; b += 32) {
+                chainTwoSlabs16(wp, b * n, (b + 16) * n, b, b + 16, n, x1, x2, out1, out2);
+            }
+            if (b < rows) {
+                // The last, odd panel twice over: nothing is written to the matrix.
+                chainTwoSlabs16(wp, b * n, b * n, b, b, n, x1, x2, out1, out2);
+            }
+            return;
+        }
+        // Eight lanes: a panel's two halves are its two slabs.
+        for (; b < rows; b += 16) {
+            chainTwoSlabs8(wp, b * n, b * n + 8, b, b + 8, n, x1, x2, out1, out2);
         }
     }
 
     @Override
-    public void panelRank2ThenPairMatVec(
+    public void panelRank2ThenChainPair(
             float[] wp,
             int rows,
             int n,
@@ -626,222 +638,232 @@ final class PanamaVectorKernels implements VectorKernels {
             float[] x2,
             float[] out1,
             float[] out2) {
-        requirePairPanels(rows, n);
-        // Panel by panel: one sweep writes the rank-2 update and forms the first input's
-        // products, a second forms the second input's from the panel just written (4 KiB, still
-        // in L1 at 64 inputs). Each sweep keeps sixteen accumulators and adds its tree in
-        // registers; one sweep for both inputs had room for four columns at a time only, and
-        // took four sweeps and a tree through scratch per panel.
-        for (int b = 0; b < rows; b += 16) {
-            panelRank2ThenMatVecAt(wp, b, n, a, u, c, y, x1, out1);
-            panelMatVecAt(wp, b, x2, n, out2);
+        requireChainPanels(rows);
+        int b = 0;
+        if (wide) {
+            for (; b + 16 < rows; b += 32) {
+                rank2ChainTwoSlabs16(
+                        wp, b * n, (b + 16) * n, b, b + 16, n, a, u, c, y, x1, x2, out1, out2);
+            }
+            if (b < rows) {
+                // The last, odd panel alone: the update must be written once.
+                rank2ChainOneSlab16(wp, b * n, b, n, a, u, c, y, x1, x2, out1, out2);
+            }
+            return;
+        }
+        for (; b < rows; b += 16) {
+            rank2ChainTwoSlabs8(wp, b * n, b * n + 8, b, b + 8, n, a, u, c, y, x1, x2, out1, out2);
         }
     }
 
+    // The chain kernels below take arrays and ints only, so nothing is boxed if C2 does not
+    // inline them. A slab is one vector's rows of a panel: the whole panel on sixteen lanes, a
+    // half on eight; its column i lies at base + 16 i whatever the width. Two slabs at a time
+    // keep four chains of dependent FMAs in flight; one slab's two were about 1.2x slower, and
+    // four slabs' eight no faster than two (alternated in one JVM, 64 -> 256).
+
     /**
-     * The rank-2 update of the panel of rows {@code b} to {@code b + 15}, then its products with
-     * {@code x} into {@code out[b, b + 16)} ({@code n} a multiple of 16): {@link
-     * #panelRank1ThenMatVec}'s sweep with a second rank-1 term.
+     * Both inputs' chains for the slabs at {@code base0} and {@code base1}, rows {@code r0}, {@code
+     * r1}.
      */
-    private static void panelRank2ThenMatVecAt(
+    private static void chainTwoSlabs16(
             float[] wp,
-            int b,
+            int base0,
+            int base1,
+            int r0,
+            int r1,
+            int n,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2) {
+        FloatVector p0 = FloatVector.zero(F16);
+        FloatVector p1 = p0;
+        FloatVector q0 = p0;
+        FloatVector q1 = p0;
+        for (int i = 0; i < n; i++) {
+            int o = i * 16;
+            FloatVector xi = FloatVector.broadcast(F16, x1[i]);
+            FloatVector zi = FloatVector.broadcast(F16, x2[i]);
+            FloatVector w0 = FloatVector.fromArray(F16, wp, base0 + o);
+            FloatVector w1 = FloatVector.fromArray(F16, wp, base1 + o);
+            p0 = w0.fma(xi, p0);
+            q0 = w0.fma(zi, q0);
+            p1 = w1.fma(xi, p1);
+            q1 = w1.fma(zi, q1);
+        }
+        ((FloatVector) p0.check(F16)).intoArray(out1, r0);
+        ((FloatVector) q0.check(F16)).intoArray(out2, r0);
+        ((FloatVector) p1.check(F16)).intoArray(out1, r1);
+        ((FloatVector) q1.check(F16)).intoArray(out2, r1);
+    }
+
+    /** {@link #chainTwoSlabs16} on eight lanes. */
+    private static void chainTwoSlabs8(
+            float[] wp,
+            int base0,
+            int base1,
+            int r0,
+            int r1,
+            int n,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2) {
+        FloatVector p0 = FloatVector.zero(F8);
+        FloatVector p1 = p0;
+        FloatVector q0 = p0;
+        FloatVector q1 = p0;
+        for (int i = 0; i < n; i++) {
+            int o = i * 16;
+            FloatVector xi = FloatVector.broadcast(F8, x1[i]);
+            FloatVector zi = FloatVector.broadcast(F8, x2[i]);
+            FloatVector w0 = FloatVector.fromArray(F8, wp, base0 + o);
+            FloatVector w1 = FloatVector.fromArray(F8, wp, base1 + o);
+            p0 = w0.fma(xi, p0);
+            q0 = w0.fma(zi, q0);
+            p1 = w1.fma(xi, p1);
+            q1 = w1.fma(zi, q1);
+        }
+        ((FloatVector) p0.check(F8)).intoArray(out1, r0);
+        ((FloatVector) q0.check(F8)).intoArray(out2, r0);
+        ((FloatVector) p1.check(F8)).intoArray(out1, r1);
+        ((FloatVector) q1.check(F8)).intoArray(out2, r1);
+    }
+
+    /**
+     * The rank-2 update and both inputs' chains for the two distinct slabs at {@code base0} and
+     * {@code base1}: each column of each slab loaded once, updated, stored, and multiplied by both
+     * inputs.
+     */
+    private static void rank2ChainTwoSlabs16(
+            float[] wp,
+            int base0,
+            int base1,
+            int r0,
+            int r1,
             int n,
             float[] a,
             float[] u,
             float[] c,
             float[] y,
-            float[] x,
-            float[] out) {
-        int base = b * n;
-        FloatVector av = FloatVector.fromArray(F16, a, b);
-        FloatVector cv = FloatVector.fromArray(F16, c, b);
-        FloatVector c0 = FloatVector.zero(F16);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        FloatVector c4 = c0;
-        FloatVector c5 = c0;
-        FloatVector c6 = c0;
-        FloatVector c7 = c0;
-        FloatVector c8 = c0;
-        FloatVector c9 = c0;
-        FloatVector c10 = c0;
-        FloatVector c11 = c0;
-        FloatVector c12 = c0;
-        FloatVector c13 = c0;
-        FloatVector c14 = c0;
-        FloatVector c15 = c0;
-        for (int i = 0; i < n; i += 16) {
-            int p = base + i * 16;
-            int p0 = p;
-            FloatVector w0 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 0]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 0]),
-                                    FloatVector.fromArray(F16, wp, p0)));
-            ((FloatVector) w0.check(F16)).intoArray(wp, p0);
-            c0 = w0.fma(FloatVector.broadcast(F16, x[i + 0]), c0);
-            int p1 = p + 16;
-            FloatVector w1 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 1]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 1]),
-                                    FloatVector.fromArray(F16, wp, p1)));
-            ((FloatVector) w1.check(F16)).intoArray(wp, p1);
-            c1 = w1.fma(FloatVector.broadcast(F16, x[i + 1]), c1);
-            int p2 = p + 32;
-            FloatVector w2 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 2]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 2]),
-                                    FloatVector.fromArray(F16, wp, p2)));
-            ((FloatVector) w2.check(F16)).intoArray(wp, p2);
-            c2 = w2.fma(FloatVector.broadcast(F16, x[i + 2]), c2);
-            int p3 = p + 48;
-            FloatVector w3 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 3]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 3]),
-                                    FloatVector.fromArray(F16, wp, p3)));
-            ((FloatVector) w3.check(F16)).intoArray(wp, p3);
-            c3 = w3.fma(FloatVector.broadcast(F16, x[i + 3]), c3);
-            int p4 = p + 64;
-            FloatVector w4 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 4]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 4]),
-                                    FloatVector.fromArray(F16, wp, p4)));
-            ((FloatVector) w4.check(F16)).intoArray(wp, p4);
-            c4 = w4.fma(FloatVector.broadcast(F16, x[i + 4]), c4);
-            int p5 = p + 80;
-            FloatVector w5 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 5]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 5]),
-                                    FloatVector.fromArray(F16, wp, p5)));
-            ((FloatVector) w5.check(F16)).intoArray(wp, p5);
-            c5 = w5.fma(FloatVector.broadcast(F16, x[i + 5]), c5);
-            int p6 = p + 96;
-            FloatVector w6 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 6]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 6]),
-                                    FloatVector.fromArray(F16, wp, p6)));
-            ((FloatVector) w6.check(F16)).intoArray(wp, p6);
-            c6 = w6.fma(FloatVector.broadcast(F16, x[i + 6]), c6);
-            int p7 = p + 112;
-            FloatVector w7 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 7]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 7]),
-                                    FloatVector.fromArray(F16, wp, p7)));
-            ((FloatVector) w7.check(F16)).intoArray(wp, p7);
-            c7 = w7.fma(FloatVector.broadcast(F16, x[i + 7]), c7);
-            int p8 = p + 128;
-            FloatVector w8 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 8]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 8]),
-                                    FloatVector.fromArray(F16, wp, p8)));
-            ((FloatVector) w8.check(F16)).intoArray(wp, p8);
-            c8 = w8.fma(FloatVector.broadcast(F16, x[i + 8]), c8);
-            int p9 = p + 144;
-            FloatVector w9 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 9]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 9]),
-                                    FloatVector.fromArray(F16, wp, p9)));
-            ((FloatVector) w9.check(F16)).intoArray(wp, p9);
-            c9 = w9.fma(FloatVector.broadcast(F16, x[i + 9]), c9);
-            int p10 = p + 160;
-            FloatVector w10 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 10]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 10]),
-                                    FloatVector.fromArray(F16, wp, p10)));
-            ((FloatVector) w10.check(F16)).intoArray(wp, p10);
-            c10 = w10.fma(FloatVector.broadcast(F16, x[i + 10]), c10);
-            int p11 = p + 176;
-            FloatVector w11 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 11]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 11]),
-                                    FloatVector.fromArray(F16, wp, p11)));
-            ((FloatVector) w11.check(F16)).intoArray(wp, p11);
-            c11 = w11.fma(FloatVector.broadcast(F16, x[i + 11]), c11);
-            int p12 = p + 192;
-            FloatVector w12 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 12]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 12]),
-                                    FloatVector.fromArray(F16, wp, p12)));
-            ((FloatVector) w12.check(F16)).intoArray(wp, p12);
-            c12 = w12.fma(FloatVector.broadcast(F16, x[i + 12]), c12);
-            int p13 = p + 208;
-            FloatVector w13 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 13]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 13]),
-                                    FloatVector.fromArray(F16, wp, p13)));
-            ((FloatVector) w13.check(F16)).intoArray(wp, p13);
-            c13 = w13.fma(FloatVector.broadcast(F16, x[i + 13]), c13);
-            int p14 = p + 224;
-            FloatVector w14 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 14]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 14]),
-                                    FloatVector.fromArray(F16, wp, p14)));
-            ((FloatVector) w14.check(F16)).intoArray(wp, p14);
-            c14 = w14.fma(FloatVector.broadcast(F16, x[i + 14]), c14);
-            int p15 = p + 240;
-            FloatVector w15 =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i + 15]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i + 15]),
-                                    FloatVector.fromArray(F16, wp, p15)));
-            ((FloatVector) w15.check(F16)).intoArray(wp, p15);
-            c15 = w15.fma(FloatVector.broadcast(F16, x[i + 15]), c15);
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2) {
+        FloatVector a0 = FloatVector.fromArray(F16, a, r0);
+        FloatVector a1 = FloatVector.fromArray(F16, a, r1);
+        FloatVector c0 = FloatVector.fromArray(F16, c, r0);
+        FloatVector c1 = FloatVector.fromArray(F16, c, r1);
+        FloatVector p0 = FloatVector.zero(F16);
+        FloatVector p1 = p0;
+        FloatVector q0 = p0;
+        FloatVector q1 = p0;
+        for (int i = 0; i < n; i++) {
+            int o = i * 16;
+            FloatVector ui = FloatVector.broadcast(F16, u[i]);
+            FloatVector yi = FloatVector.broadcast(F16, y[i]);
+            FloatVector xi = FloatVector.broadcast(F16, x1[i]);
+            FloatVector zi = FloatVector.broadcast(F16, x2[i]);
+            // fma(c, y, fma(a, u, w)): each exact product added and rounded once, as Math.fma.
+            FloatVector w0 = c0.fma(yi, a0.fma(ui, FloatVector.fromArray(F16, wp, base0 + o)));
+            ((FloatVector) w0.check(F16)).intoArray(wp, base0 + o);
+            p0 = w0.fma(xi, p0);
+            q0 = w0.fma(zi, q0);
+            FloatVector w1 = c1.fma(yi, a1.fma(ui, FloatVector.fromArray(F16, wp, base1 + o)));
+            ((FloatVector) w1.check(F16)).intoArray(wp, base1 + o);
+            p1 = w1.fma(xi, p1);
+            q1 = w1.fma(zi, q1);
         }
-        // fmaDot's tree (h = 8, 4, 2, 1), then + t with t = +0 (no tail).
-        c0 = c0.add(c8);
-        c1 = c1.add(c9);
-        c2 = c2.add(c10);
-        c3 = c3.add(c11);
-        c4 = c4.add(c12);
-        c5 = c5.add(c13);
-        c6 = c6.add(c14);
-        c7 = c7.add(c15);
-        c0 = c0.add(c4);
-        c1 = c1.add(c5);
-        c2 = c2.add(c6);
-        c3 = c3.add(c7);
-        c0 = c0.add(c2);
-        c1 = c1.add(c3);
-        ((FloatVector) c0.add(c1).add(0f).check(F16)).intoArray(out, b);
+        ((FloatVector) p0.check(F16)).intoArray(out1, r0);
+        ((FloatVector) q0.check(F16)).intoArray(out2, r0);
+        ((FloatVector) p1.check(F16)).intoArray(out1, r1);
+        ((FloatVector) q1.check(F16)).intoArray(out2, r1);
     }
 
-    private void requirePairPanels(int rows, int n) {
-        requirePanels(rows);
-        if ((n & 15) != 0) {
-            throw new UnsupportedOperationException(
-                    "the two-input panel kernels need a width that is a multiple of 16; " + n);
+    /** {@link #rank2ChainTwoSlabs16} for one slab. */
+    private static void rank2ChainOneSlab16(
+            float[] wp,
+            int base,
+            int r,
+            int n,
+            float[] a,
+            float[] u,
+            float[] c,
+            float[] y,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2) {
+        FloatVector av = FloatVector.fromArray(F16, a, r);
+        FloatVector cv = FloatVector.fromArray(F16, c, r);
+        FloatVector p = FloatVector.zero(F16);
+        FloatVector q = p;
+        for (int i = 0; i < n; i++) {
+            int o = base + i * 16;
+            FloatVector w =
+                    cv.fma(
+                            FloatVector.broadcast(F16, y[i]),
+                            av.fma(
+                                    FloatVector.broadcast(F16, u[i]),
+                                    FloatVector.fromArray(F16, wp, o)));
+            ((FloatVector) w.check(F16)).intoArray(wp, o);
+            p = w.fma(FloatVector.broadcast(F16, x1[i]), p);
+            q = w.fma(FloatVector.broadcast(F16, x2[i]), q);
+        }
+        ((FloatVector) p.check(F16)).intoArray(out1, r);
+        ((FloatVector) q.check(F16)).intoArray(out2, r);
+    }
+
+    /** {@link #rank2ChainTwoSlabs16} on eight lanes. */
+    private static void rank2ChainTwoSlabs8(
+            float[] wp,
+            int base0,
+            int base1,
+            int r0,
+            int r1,
+            int n,
+            float[] a,
+            float[] u,
+            float[] c,
+            float[] y,
+            float[] x1,
+            float[] x2,
+            float[] out1,
+            float[] out2) {
+        FloatVector a0 = FloatVector.fromArray(F8, a, r0);
+        FloatVector a1 = FloatVector.fromArray(F8, a, r1);
+        FloatVector c0 = FloatVector.fromArray(F8, c, r0);
+        FloatVector c1 = FloatVector.fromArray(F8, c, r1);
+        FloatVector p0 = FloatVector.zero(F8);
+        FloatVector p1 = p0;
+        FloatVector q0 = p0;
+        FloatVector q1 = p0;
+        for (int i = 0; i < n; i++) {
+            int o = i * 16;
+            FloatVector ui = FloatVector.broadcast(F8, u[i]);
+            FloatVector yi = FloatVector.broadcast(F8, y[i]);
+            FloatVector xi = FloatVector.broadcast(F8, x1[i]);
+            FloatVector zi = FloatVector.broadcast(F8, x2[i]);
+            FloatVector w0 = c0.fma(yi, a0.fma(ui, FloatVector.fromArray(F8, wp, base0 + o)));
+            ((FloatVector) w0.check(F8)).intoArray(wp, base0 + o);
+            p0 = w0.fma(xi, p0);
+            q0 = w0.fma(zi, q0);
+            FloatVector w1 = c1.fma(yi, a1.fma(ui, FloatVector.fromArray(F8, wp, base1 + o)));
+            ((FloatVector) w1.check(F8)).intoArray(wp, base1 + o);
+            p1 = w1.fma(xi, p1);
+            q1 = w1.fma(zi, q1);
+        }
+        ((FloatVector) p0.check(F8)).intoArray(out1, r0);
+        ((FloatVector) q0.check(F8)).intoArray(out2, r0);
+        ((FloatVector) p1.check(F8)).intoArray(out1, r1);
+        ((FloatVector) q1.check(F8)).intoArray(out2, r1);
+    }
+
+    private static void requireChainPanels(int rows) {
+        if (rows % CHAIN_PANEL_ROWS != 0) {
+            throw new IllegalArgumentException(
+                    "chain panels hold 16 rows each; rows " + rows + " is not a multiple of 16");
         }
     }
 

@@ -122,26 +122,36 @@ public interface VectorKernels {
     void panelRank1(float[] wp, int rows, int n, float[] a, float[] u);
 
     /**
-     * {@code out1[o] = fmaDot(row o, x1, n)} and {@code out2[o] = fmaDot(row o, x2, n)} for {@code
-     * o < rows}, the matrix stored in panels: {@link #panelMatVec} for two inputs, panel by panel
-     * (the second input's products read the panel while it is still in L1). Same bits as two {@link
-     * #panelMatVec} calls.
-     *
-     * @throws UnsupportedOperationException also if {@code n} is not a multiple of 16
+     * The rows per panel of {@link #panelChainPair} and {@link #panelRank2ThenChainPair}: 16 on
+     * every vector width, in the layout of {@link #panelRows()}'s panels (element {@code (o, i)} at
+     * {@code (o - o % 16) * n + i * 16 + o % 16}).
      */
-    void panelPairMatVec(
+    int CHAIN_PANEL_ROWS = 16;
+
+    /**
+     * {@code out1[o] = chain(row o, x1)} and {@code out2[o] = chain(row o, x2)} for {@code o <
+     * rows}, where {@code chain(w, x)} starts at {@code +0} and takes {@code s = fma(w[i], x[i],
+     * s)} for {@code i = 0, 1, ..., n - 1} in order (one rounding per element, no lanes or tree),
+     * the matrix stored in panels of {@link #CHAIN_PANEL_ROWS} rows; {@code rows} is a multiple of
+     * 16 (padding rows are computed like the others) and {@code out1}, {@code out2} hold at least
+     * {@code rows} values. Any {@code n >= 0}. Rows are independent, so a vector holds rows: every
+     * lane is one row's chain, on any vector width, and the two inputs share each load of the
+     * matrix.
+     *
+     * @throws IllegalArgumentException if {@code rows} is not a multiple of 16
+     */
+    void panelChainPair(
             float[] wp, int rows, int n, float[] x1, float[] x2, float[] out1, float[] out2);
 
     /**
      * The rank-2 update {@code W(o, i) = fma(c[o], y[i], fma(a[o], u[i], W(o, i)))} then {@link
-     * #panelPairMatVec} on the updated matrix, panel by panel: each panel is updated and multiplied
-     * by {@code x1} in one sweep, then by {@code x2} while it is still in L1; the same bits as
-     * {@link #panelRank1} with {@code (a, u)}, {@link #panelRank1} with {@code (c, y)} and {@link
-     * #panelPairMatVec}.
+     * #panelChainPair} on the updated matrix, in one pass over {@code wp}: each element is loaded,
+     * updated, stored and multiplied by both inputs. {@code a} and {@code c} hold at least {@code
+     * rows} values.
      *
-     * @throws UnsupportedOperationException as {@link #panelPairMatVec}
+     * @throws IllegalArgumentException as {@link #panelChainPair}
      */
-    void panelRank2ThenPairMatVec(
+    void panelRank2ThenChainPair(
             float[] wp,
             int rows,
             int n,

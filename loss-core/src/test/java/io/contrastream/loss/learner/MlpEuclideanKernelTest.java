@@ -142,17 +142,17 @@ class MlpEuclideanKernelTest {
     }
 
     /**
-     * The vector kernels (at 64 inputs, {@code W1} in panels with its update deferred to the next
-     * pair's pass) and the plain loops give the same bits: distances, gradient norms and step
-     * bounds pair by pair, and the parameters whenever the vector kernel is flushed (at random
-     * points, after which it goes on from its panels). A hidden width that is not a multiple of 16
-     * exercises the padding rows; an input width that is not, the row-major vector form.
+     * The vector kernels ({@code W1} in panels with its update deferred to the next pair's pass)
+     * and the plain loops give the same bits: distances, gradient norms and step bounds pair by
+     * pair, and the parameters whenever the vector kernel is flushed (at random points, after which
+     * it goes on from its panels). A hidden width that is not a multiple of 16 exercises the
+     * padding rows; input widths of 24 and 40, the chains' single columns.
      */
     @Test
     void theVectorFormEqualsThePlainLoopsBitForBit() {
         VectorKernels kernels = VectorKernels.best();
         assertThat(kernels).as("the vector kernels (jdk.incubator.vector)").isNotNull();
-        int[][] shapes = {{64, 48, 32}, {64, 40, 8}, {24, 20, 6}};
+        int[][] shapes = {{64, 48, 32}, {64, 40, 8}, {24, 20, 6}, {40, 32, 4}};
         for (int[] shape : shapes) {
             int in = shape[0];
             int h = shape[1];
@@ -163,7 +163,7 @@ class MlpEuclideanKernelTest {
             float[] vectorParams = plainParams.clone();
             MlpEuclideanKernel plain = new MlpEuclideanKernel(in, h, out, EPS, null);
             MlpEuclideanKernel fast = new MlpEuclideanKernel(in, h, out, EPS, kernels);
-            assertThat(fast.panelled()).as(what + " in panels").isEqualTo(in % 16 == 0);
+            assertThat(fast.panelled()).as(what + " in panels").isTrue();
             int deferred = 0;
             for (int n = 0; n < 400; n++) {
                 float[] x1 = vector(random, in, 1.0);
@@ -195,6 +195,42 @@ class MlpEuclideanKernelTest {
             assertThat(deferred)
                     .as(what + " deferred updates")
                     .isEqualTo(fast.panelled() ? 400 : 0);
+        }
+    }
+
+    /**
+     * The first layer sums as chains up to the size kept in panels and as {@code fmaDot} beyond, a
+     * rule on the shape alone; beyond it (a 1024 -> 1040 layer, 4.2 MB) the vector kernels'
+     * row-major {@code fmaDot} pass and the plain loops still give the same bits.
+     */
+    @Test
+    void aFirstLayerTooLargeForPanelsSumsByFmaDotOnBothForms() {
+        assertThat(MlpEuclideanKernel.chainsFirstLayer(256, 64)).isTrue();
+        assertThat(MlpEuclideanKernel.chainsFirstLayer(1024, 1024)).isTrue();
+        assertThat(MlpEuclideanKernel.chainsFirstLayer(1009, 1024)).as("1024 rows padded").isTrue();
+        assertThat(MlpEuclideanKernel.chainsFirstLayer(1025, 1024))
+                .as("1040 rows padded")
+                .isFalse();
+        int in = 1024;
+        int h = 1040;
+        int out = 4;
+        SplittableRandom random = new SplittableRandom(23);
+        float[] plainParams = vector(random, h * in + h + out * h + out, 0.05);
+        float[] vectorParams = plainParams.clone();
+        MlpEuclideanKernel plain = new MlpEuclideanKernel(in, h, out, EPS, null);
+        MlpEuclideanKernel fast = new MlpEuclideanKernel(in, h, out, EPS, VectorKernels.best());
+        assertThat(fast.panelled()).isFalse();
+        for (int n = 0; n < 6; n++) {
+            float[] x1 = vector(random, in, 1.0);
+            float[] x2 = vector(random, in, 1.0);
+            double d = plain.distance(plainParams, x1, x2);
+            assertThat(fast.distance(vectorParams, x1, x2)).as("distance " + n).isEqualTo(d);
+            assertThat(fast.backward(vectorParams, x1, x2).norm)
+                    .as("norm " + n)
+                    .isEqualTo(plain.backward(plainParams, x1, x2).norm);
+            plain.sgd(plainParams, 1e-2 / d, x1, x2);
+            fast.sgd(vectorParams, 1e-2 / d, x1, x2);
+            assertThat(vectorParams).as("parameters after " + n).isEqualTo(plainParams);
         }
     }
 

@@ -268,10 +268,6 @@ class PanamaVectorKernelsTest {
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
-    /**
-     * {@code rows x n} row-major to panels of sixteen rows, each column-major: element (o, i) at
-     * {@code (o / 16) * 16 * n + i * 16 + o % 16}, written out from the definition.
-     */
     /** The three dot products at once, each against its own loop; and the two-term addition. */
     @Test
     void threeDotsAtOnceAndAddTwoEqualTheirLoops() {
@@ -297,69 +293,87 @@ class PanamaVectorKernelsTest {
     }
 
     /**
-     * The two-input panel kernels against the row loops: both products, and the rank-2 update in
-     * its order ({@code (a, u)} then {@code (c, y)}), on one to three panels; values include zeros,
-     * subnormals, huge magnitudes and signed zeros ({@link #value}).
+     * The chain kernels against the row loops, on both vector widths: both inputs' chains, and the
+     * rank-2 update in its order ({@code (a, u)} then {@code (c, y)}), on one to four panels (odd
+     * counts take the last panel alone) and widths with no sixteen-column structure; values include
+     * zeros, subnormals, huge magnitudes and signed zeros ({@link #value}).
      */
     @Test
-    void twoInputPanelKernelsEqualTheRowLoops() {
+    void chainPanelKernelsEqualTheRowLoops() {
         SplittableRandom random = new SplittableRandom(17);
-        for (int rows : new int[] {16, 32, 48}) {
-            for (int n : new int[] {16, 32, 64, 784}) {
-                String what = rows + "x" + n;
-                float[] w = vector(random, rows * n);
-                float[] wp = toPanels(w, rows, n);
-                float[] x1 = vector(random, n);
-                float[] x2 = vector(random, n);
-                float[] u = vector(random, n);
-                float[] y = vector(random, n);
-                float[] a = vector(random, rows);
-                float[] c = vector(random, rows);
-                float[] expected1 = new float[rows];
-                float[] expected2 = new float[rows];
-                for (int o = 0; o < rows; o++) {
-                    expected1[o] = referenceFmaDot(w, o * n, x1, n);
-                    expected2[o] = referenceFmaDot(w, o * n, x2, n);
-                }
-                float[] out1 = new float[rows];
-                float[] out2 = new float[rows];
-                vector.panelPairMatVec(wp, rows, n, x1, x2, out1, out2);
-                assertBits("panelPairMatVec left " + what, expected1, out1);
-                assertBits("panelPairMatVec right " + what, expected2, out2);
-
-                float[] updated = w.clone();
-                for (int o = 0; o < rows; o++) {
-                    for (int i = 0; i < n; i++) {
-                        int k = o * n + i;
-                        updated[k] = Math.fma(c[o], y[i], Math.fma(a[o], u[i], updated[k]));
+        for (VectorKernels kernels : bothWidths()) {
+            for (int rows : new int[] {16, 32, 48, 64}) {
+                for (int n : new int[] {0, 1, 3, 16, 17, 64, 65, 784}) {
+                    String what = kernels + " " + rows + "x" + n;
+                    float[] w = vector(random, rows * n);
+                    float[] wp = toPanels(w, rows, n);
+                    float[] x1 = vector(random, n);
+                    float[] x2 = vector(random, n);
+                    float[] u = vector(random, n);
+                    float[] y = vector(random, n);
+                    float[] a = vector(random, rows);
+                    float[] c = vector(random, rows);
+                    float[] expected1 = new float[rows];
+                    float[] expected2 = new float[rows];
+                    for (int o = 0; o < rows; o++) {
+                        expected1[o] = referenceChain(w, o * n, x1, n);
+                        expected2[o] = referenceChain(w, o * n, x2, n);
                     }
-                    expected1[o] = referenceFmaDot(updated, o * n, x1, n);
-                    expected2[o] = referenceFmaDot(updated, o * n, x2, n);
+                    float[] out1 = new float[rows];
+                    float[] out2 = new float[rows];
+                    float[] untouched = wp.clone();
+                    kernels.panelChainPair(untouched, rows, n, x1, x2, out1, out2);
+                    assertBits("panelChainPair left " + what, expected1, out1);
+                    assertBits("panelChainPair right " + what, expected2, out2);
+                    assertBits("panelChainPair leaves the matrix " + what, wp, untouched);
+
+                    float[] updated = w.clone();
+                    for (int o = 0; o < rows; o++) {
+                        for (int i = 0; i < n; i++) {
+                            int k = o * n + i;
+                            updated[k] = Math.fma(c[o], y[i], Math.fma(a[o], u[i], updated[k]));
+                        }
+                        expected1[o] = referenceChain(updated, o * n, x1, n);
+                        expected2[o] = referenceChain(updated, o * n, x2, n);
+                    }
+                    float[] fused = wp.clone();
+                    kernels.panelRank2ThenChainPair(fused, rows, n, a, u, c, y, x1, x2, out1, out2);
+                    assertBits(
+                            "panelRank2ThenChainPair weights " + what,
+                            toPanels(updated, rows, n),
+                            fused);
+                    assertBits("panelRank2ThenChainPair left " + what, expected1, out1);
+                    assertBits("panelRank2ThenChainPair right " + what, expected2, out2);
                 }
-                float[] fused = wp.clone();
-                vector.panelRank2ThenPairMatVec(fused, rows, n, a, u, c, y, x1, x2, out1, out2);
-                assertBits(
-                        "panelRank2ThenPairMatVec weights " + what,
-                        toPanels(updated, rows, n),
-                        fused);
-                assertBits("panelRank2ThenPairMatVec left " + what, expected1, out1);
-                assertBits("panelRank2ThenPairMatVec right " + what, expected2, out2);
             }
+            assertThatThrownBy(
+                            () ->
+                                    kernels.panelChainPair(
+                                            new float[20 * 3],
+                                            20,
+                                            3,
+                                            new float[3],
+                                            new float[3],
+                                            new float[20],
+                                            new float[20]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("rows 20");
         }
-        assertThatThrownBy(
-                        () ->
-                                vector.panelPairMatVec(
-                                        new float[16 * 20],
-                                        16,
-                                        20,
-                                        new float[20],
-                                        new float[20],
-                                        new float[16],
-                                        new float[16]))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("multiple of 16");
     }
 
+    /** From +0, one fused multiply-add per element in order: the chain's definition. */
+    private static float referenceChain(float[] w, int offset, float[] x, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s = Math.fma(w[offset + i], x[i], s);
+        }
+        return s;
+    }
+
+    /**
+     * {@code rows x n} row-major to panels of sixteen rows, each column-major: element (o, i) at
+     * {@code (o / 16) * 16 * n + i * 16 + o % 16}, written out from the definition.
+     */
     private static float[] toPanels(float[] w, int rows, int n) {
         float[] t = new float[rows * n];
         for (int o = 0; o < rows; o++) {
