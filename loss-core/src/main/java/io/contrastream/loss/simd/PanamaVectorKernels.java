@@ -149,7 +149,39 @@ final class PanamaVectorKernels implements VectorKernels {
     public void fmaMatTVec(float[] w, int wOffset, int rows, int n, float[] a, float[] out) {
         int step = F.length();
         int i = 0;
-        // Four registers of outputs at a time, each taking the rows in order.
+        // Eight registers of outputs at a time, each taking the rows in order: eight chains of
+        // dependent FMAs in flight (four took about 1.3x the time at 32 x 256, alternated in one
+        // JVM); then four, one, and a scalar tail.
+        for (; i + 8 * step <= n; i += 8 * step) {
+            FloatVector c0 = FloatVector.zero(F);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            FloatVector c4 = c0;
+            FloatVector c5 = c0;
+            FloatVector c6 = c0;
+            FloatVector c7 = c0;
+            for (int o = 0; o < rows; o++) {
+                int r = wOffset + o * n + i;
+                FloatVector b = FloatVector.broadcast(F, a[o]);
+                c0 = b.fma(FloatVector.fromArray(F, w, r), c0);
+                c1 = b.fma(FloatVector.fromArray(F, w, r + step), c1);
+                c2 = b.fma(FloatVector.fromArray(F, w, r + 2 * step), c2);
+                c3 = b.fma(FloatVector.fromArray(F, w, r + 3 * step), c3);
+                c4 = b.fma(FloatVector.fromArray(F, w, r + 4 * step), c4);
+                c5 = b.fma(FloatVector.fromArray(F, w, r + 5 * step), c5);
+                c6 = b.fma(FloatVector.fromArray(F, w, r + 6 * step), c6);
+                c7 = b.fma(FloatVector.fromArray(F, w, r + 7 * step), c7);
+            }
+            ((FloatVector) c0.check(F)).intoArray(out, i);
+            ((FloatVector) c1.check(F)).intoArray(out, i + step);
+            ((FloatVector) c2.check(F)).intoArray(out, i + 2 * step);
+            ((FloatVector) c3.check(F)).intoArray(out, i + 3 * step);
+            ((FloatVector) c4.check(F)).intoArray(out, i + 4 * step);
+            ((FloatVector) c5.check(F)).intoArray(out, i + 5 * step);
+            ((FloatVector) c6.check(F)).intoArray(out, i + 6 * step);
+            ((FloatVector) c7.check(F)).intoArray(out, i + 7 * step);
+        }
         for (; i + 4 * step <= n; i += 4 * step) {
             FloatVector c0 = FloatVector.zero(F);
             FloatVector c1 = c0;

@@ -160,7 +160,7 @@ class PanamaVectorKernelsTest {
     void rowKernelsAtAnOffsetAndTheTransposedProductEqualTheirLoops() {
         SplittableRandom random = new SplittableRandom(16);
         int[] rowCounts = {0, 1, 2, 5, 16, 32};
-        int[] widths = {1, 7, 16, 17, 48, 64, 65, 256, 257};
+        int[] widths = {1, 7, 16, 17, 48, 64, 65, 211, 256, 257};
         for (VectorKernels kernels : bothWidths()) {
             for (int rows : rowCounts) {
                 for (int n : widths) {
