@@ -52,10 +52,32 @@ public final class KernelTable {
         double flops() {
             return matVecFlops + dotFlops + elementFlops;
         }
+
+        /**
+         * The cache level the working set fits: 0 L1, 1 L2, 2 L3, 3 memory (this machine: 32 KiB
+         * L1d and 1 MiB L2 per core, 35.75 MiB L3 shared).
+         */
+        int level() {
+            double set = workingSetBytes;
+            return set <= 32 * 1024 ? 0 : set <= 1 << 20 ? 1 : set <= 16 << 20 ? 2 : 3;
+        }
+
+        /**
+         * Seconds per pair at the given rates (flops per second): the sixteen-lane FMA dots, the
+         * exact double dots and the element-wise operations.
+         */
+        double computeSeconds(double fmaDotRate, double exactDotRate, double elementRate) {
+            return matVecFlops / fmaDotRate + dotFlops / exactDotRate + elementFlops / elementRate;
+        }
+
+        /** Seconds per pair at the level's read and read+write bandwidths (bytes per second). */
+        double memorySeconds(double readBandwidth, double updateBandwidth) {
+            return readBytes / readBandwidth + updateBytes / updateBandwidth;
+        }
     }
 
     /** The targets, pairs per second, for any optimiser. */
-    private static final Map<String, Double> TARGETS =
+    static final Map<String, Double> TARGETS =
             Map.of(
                     "linear:64:0:32", 2_000_000.0,
                     "linear:784:0:128", 60_000.0,
@@ -209,16 +231,10 @@ public final class KernelTable {
                 double[] scalar = learn.get(model + "/" + rule + "/scalar");
                 double[] vector = learn.get(model + "/" + rule + "/vector");
                 Cost c = costs(model, rule);
-                // This machine: 32 KiB L1d and 1 MiB L2 per core, 35.75 MiB L3 shared.
-                double set = c.workingSetBytes();
-                int level = set <= 32 * 1024 ? 0 : set <= 1 << 20 ? 1 : set <= 16 << 20 ? 2 : 3;
-                double compute =
-                        c.matVecFlops() / fmaDotPeak
-                                + c.dotFlops() / exactDotPeak
-                                + c.elementFlops() / elementPeak;
-                double memory = c.readBytes() / readBw[level] + c.updateBytes() / updateBw[level];
-                double seconds = Math.max(compute, memory);
-                double roofline = 1 / seconds;
+                int level = c.level();
+                double compute = c.computeSeconds(fmaDotPeak, exactDotPeak, elementPeak);
+                double memory = c.memorySeconds(readBw[level], updateBw[level]);
+                double roofline = 1 / Math.max(compute, memory);
                 t.append(
                         String.format(
                                 Locale.ROOT,
