@@ -186,8 +186,7 @@ final class MlpEuclideanKernel {
      * on the machine.
      */
     static boolean chainsFirstLayer(int hidden, int in) {
-        int panel = VectorKernels.CHAIN_PANEL_ROWS;
-        return (long) ((hidden + panel - 1) / panel * panel) * in <= Panels.LIMIT;
+        return Panels.fits(hidden, in, VectorKernels.CHAIN_PANEL_ROWS);
     }
 
     /**

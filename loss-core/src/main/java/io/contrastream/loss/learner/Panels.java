@@ -57,21 +57,36 @@ final class Panels {
      */
     static Panels of(VectorKernels vector, int rows, int cols) {
         int panel = vector == null ? 0 : vector.panelRows();
-        if (panel == 0 || (long) (rows + panel - 1) / panel * panel * cols > LIMIT) {
+        if (panel == 0 || !fits(rows, cols, panel)) {
             return null;
         }
         return new Panels(rows, cols, panel);
     }
 
     /**
+     * Whether a {@code rows x cols} matrix, its rows rounded up to whole panels of {@code
+     * panelRows}, is within {@link #LIMIT} floats.
+     */
+    static boolean fits(int rows, int cols, int panelRows) {
+        return (long) ((rows + panelRows - 1) / panelRows * panelRows) * cols <= LIMIT;
+    }
+
+    /**
      * A copy in panels of {@link VectorKernels#CHAIN_PANEL_ROWS} rows (the chain kernels', on any
-     * vector width) for a {@code rows x cols} matrix, or null when padded it is over {@link
-     * #LIMIT}.
+     * vector width) for a {@code rows x cols} matrix that {@link #fits} them.
+     *
+     * @throws IllegalArgumentException if it does not
      */
     static Panels forChains(int rows, int cols) {
         int panel = VectorKernels.CHAIN_PANEL_ROWS;
-        if ((long) (rows + panel - 1) / panel * panel * cols > LIMIT) {
-            return null;
+        if (!fits(rows, cols, panel)) {
+            throw new IllegalArgumentException(
+                    rows
+                            + " x "
+                            + cols
+                            + " is over the panel copies' limit of "
+                            + LIMIT
+                            + " floats");
         }
         return new Panels(rows, cols, panel);
     }
