@@ -10,6 +10,7 @@ import io.contrastream.loss.optim.OptimizerConfig;
 import io.contrastream.loss.optim.OptimizerKind;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -42,18 +43,23 @@ public final class LearnWorkload {
      */
     public LearnWorkload(String model, String rule) {
         String[] parts = model.split(":");
-        if (parts.length != 4) {
+        if (parts.length != 4
+                || !parts[1].matches("\\d{1,9}")
+                || !parts[2].matches("\\d{1,9}")
+                || !parts[3].matches("\\d{1,9}")) {
             throw new IllegalArgumentException(
-                    "model must be encoder:input:hidden:embedding (e.g. linear:64:0:32), got "
+                    "model must be encoder:input:hidden:embedding with whole-number sizes (e.g."
+                            + " linear:64:0:32), got "
                             + model);
         }
-        OptimizerKind kind = OptimizerKind.valueOf(rule.toUpperCase());
+        EncoderKind encoder = named(EncoderKind.class, parts[0], "encoder");
+        OptimizerKind kind = named(OptimizerKind.class, rule, "rule");
         int input = Integer.parseInt(parts[1]);
         LearnerConfig config =
                 LearnerConfig.reference(1)
                         .withEncoder(
                                 new EncoderConfig(
-                                        EncoderKind.valueOf(parts[0].toUpperCase()),
+                                        encoder,
                                         Integer.parseInt(parts[3]),
                                         Integer.parseInt(parts[2]),
                                         false,
@@ -70,6 +76,21 @@ public final class LearnWorkload {
             }
             labels[i] = random.nextBoolean() ? PairLabel.SAME : PairLabel.DIFFERENT;
         }
+    }
+
+    /** The constant of {@code type} named {@code name} (any case), or an error listing them. */
+    private static <E extends Enum<E>> E named(Class<E> type, String name, String what) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(name)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(
+                what
+                        + " must be one of "
+                        + Arrays.toString(type.getEnumConstants()).toLowerCase()
+                        + ", got "
+                        + name);
     }
 
     /** Another learner and pool in the same pair order ({@value #POOL} items and labels). */

@@ -58,27 +58,27 @@ public final class PhaseRoofline {
         String model = args.length > 0 ? args[0] : "mlp:64:256:32";
         int rounds;
         KernelTable.Cost cost;
+        LearnWorkload workload;
         try {
             rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
             if (rounds < 4) {
                 throw new IllegalArgumentException("rounds must be at least 4, got " + rounds);
             }
+            // The workload first: it names what is wrong with a malformed model.
+            workload = new LearnWorkload(model, "SGD");
             cost = KernelTable.costs(model, "SGD");
         } catch (RuntimeException e) {
             System.err.println("PhaseRoofline: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
             return;
         }
-        LearnWorkload workload = new LearnWorkload(model, "SGD");
         PeakBenchmark l1 = peak(16384);
         int[] levelSizes = {16384, 524288, 8388608, 268435456};
         int levelSize = levelSizes[cost.level()];
         PeakBenchmark level = peak(levelSize);
         double fmaFlops = 2.0 * 16 * PeakBenchmark.FMA_CHAINS * PeakBenchmark.FMA_STEPS;
         double dotFlops = 2.0 * PeakBenchmark.SUM_ELEMENTS;
-        DoubleSupplier[] probes = {
-            () -> l1.fma(), () -> l1.fmaDot(), () -> l1.exactDot(), level::read, level::update
-        };
+        DoubleSupplier[] probes = {l1::fma, l1::fmaDot, l1::exactDot, level::read, level::update};
         double[] perCall = {fmaFlops, dotFlops, dotFlops, levelSize, 1.5 * levelSize};
         // Warm-up: every probe and the workload compiled before the first round.
         for (int w = 0; w < 8; w++) {
