@@ -150,8 +150,8 @@ final class PanamaVectorKernels implements VectorKernels {
         int step = F.length();
         int i = 0;
         // Eight registers of outputs at a time, each taking the rows in order: eight chains of
-        // dependent FMAs in flight (four took about 1.3x the time at 32 x 256, alternated in one
-        // JVM); then four, one, and a scalar tail.
+        // dependent FMAs in flight, where four left the FMA units waiting on their latency; then
+        // four, one, and a scalar tail.
         for (; i + 8 * step <= n; i += 8 * step) {
             FloatVector c0 = FloatVector.zero(F);
             FloatVector c1 = c0;
@@ -645,13 +645,8 @@ final class PanamaVectorKernels implements VectorKernels {
             for (; b + 16 < rows; b += 32) {
                 chainTwoSlabs16(wp, b * n, (b + 16) * n, b, b + 16, n, x1, x2, out1, out2);
             }
-            if (b < rows) {
-                // The last, odd panel twice over: nothing is written to the matrix.
-                chainTwoSlabs16(wp, b * n, b * n, b, b, n, x1, x2, out1, out2);
-            }
-            return;
         }
-        // Eight lanes: a panel's two halves are its two slabs.
+        // Eight lanes (and an odd last panel on sixteen): a panel's two halves are its two slabs.
         for (; b < rows; b += 16) {
             chainTwoSlabs8(wp, b * n, b * n + 8, b, b + 8, n, x1, x2, out1, out2);
         }
@@ -677,11 +672,6 @@ final class PanamaVectorKernels implements VectorKernels {
                 rank2ChainTwoSlabs16(
                         wp, b * n, (b + 16) * n, b, b + 16, n, a, u, c, y, x1, x2, out1, out2);
             }
-            if (b < rows) {
-                // The last, odd panel alone: the update must be written once.
-                rank2ChainOneSlab16(wp, b * n, b, n, a, u, c, y, x1, x2, out1, out2);
-            }
-            return;
         }
         for (; b < rows; b += 16) {
             rank2ChainTwoSlabs8(wp, b * n, b * n + 8, b, b + 8, n, a, u, c, y, x1, x2, out1, out2);
@@ -691,8 +681,9 @@ final class PanamaVectorKernels implements VectorKernels {
     // The chain kernels below take arrays and ints only, so nothing is boxed if C2 does not
     // inline them. A slab is one vector's rows of a panel: the whole panel on sixteen lanes, a
     // half on eight; its column i lies at base + 16 i whatever the width. Two slabs at a time
-    // keep four chains of dependent FMAs in flight; one slab's two were about 1.2x slower, and
-    // four slabs' eight no faster than two (alternated in one JVM, 64 -> 256).
+    // keep four chains of dependent FMAs in flight (one slab's two leave the FMA units waiting on
+    // the chains' latency); the pass is then bound by moving W1 through L2, so four slabs gain
+    // nothing.
 
     /**
      * Both inputs' chains for the slabs at {@code base0} and {@code base1}, rows {@code r0}, {@code
@@ -811,40 +802,6 @@ final class PanamaVectorKernels implements VectorKernels {
         ((FloatVector) q0.check(F16)).intoArray(out2, r0);
         ((FloatVector) p1.check(F16)).intoArray(out1, r1);
         ((FloatVector) q1.check(F16)).intoArray(out2, r1);
-    }
-
-    /** {@link #rank2ChainTwoSlabs16} for one slab. */
-    private static void rank2ChainOneSlab16(
-            float[] wp,
-            int base,
-            int r,
-            int n,
-            float[] a,
-            float[] u,
-            float[] c,
-            float[] y,
-            float[] x1,
-            float[] x2,
-            float[] out1,
-            float[] out2) {
-        FloatVector av = FloatVector.fromArray(F16, a, r);
-        FloatVector cv = FloatVector.fromArray(F16, c, r);
-        FloatVector p = FloatVector.zero(F16);
-        FloatVector q = p;
-        for (int i = 0; i < n; i++) {
-            int o = base + i * 16;
-            FloatVector w =
-                    cv.fma(
-                            FloatVector.broadcast(F16, y[i]),
-                            av.fma(
-                                    FloatVector.broadcast(F16, u[i]),
-                                    FloatVector.fromArray(F16, wp, o)));
-            ((FloatVector) w.check(F16)).intoArray(wp, o);
-            p = w.fma(FloatVector.broadcast(F16, x1[i]), p);
-            q = w.fma(FloatVector.broadcast(F16, x2[i]), q);
-        }
-        ((FloatVector) p.check(F16)).intoArray(out1, r);
-        ((FloatVector) q.check(F16)).intoArray(out2, r);
     }
 
     /** {@link #rank2ChainTwoSlabs16} on eight lanes. */
