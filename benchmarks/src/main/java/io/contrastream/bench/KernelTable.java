@@ -64,10 +64,13 @@ public final class KernelTable {
 
         /**
          * Seconds per pair at the given rates (flops per second): the sixteen-lane FMA dots, the
-         * exact double dots and the element-wise operations.
+         * exact double dots, and the element-wise operations at half the FMA peak (they multiply
+         * and add separately in the plain form: two operations for two flops per lane).
          */
-        double computeSeconds(double fmaDotRate, double exactDotRate, double elementRate) {
-            return matVecFlops / fmaDotRate + dotFlops / exactDotRate + elementFlops / elementRate;
+        double computeSeconds(double fmaDotRate, double exactDotRate, double fmaPeak) {
+            return matVecFlops / fmaDotRate
+                    + dotFlops / exactDotRate
+                    + elementFlops / (fmaPeak / 2);
         }
 
         /** Seconds per pair at the level's read and read+write bandwidths (bytes per second). */
@@ -77,6 +80,21 @@ public final class KernelTable {
     }
 
     /** The targets, pairs per second, for any optimiser. */
+    /**
+     * {@link PeakBenchmark}'s working-set sizes in bytes: L1, L2, L3, memory (here, not there: this
+     * class runs without the vector module, and reading an array from that class would initialise
+     * it).
+     */
+    static final int[] LEVEL_BYTES = {16384, 524288, 8388608, 268435456};
+
+    /**
+     * Bytes moved by one {@link PeakBenchmark#update} call at working set {@code size}: it reads
+     * two halves and writes one.
+     */
+    static double updateBytes(int size) {
+        return 1.5 * size;
+    }
+
     static final Map<String, Double> TARGETS =
             Map.of(
                     "linear:64:0:32", 2_000_000.0,
@@ -174,21 +192,16 @@ public final class KernelTable {
             }
         }
 
-        double fmaFlops = 2.0 * 16 * PeakBenchmark.FMA_CHAINS * PeakBenchmark.FMA_STEPS;
-        double flopPeak = peak.get("fma:16384")[0] * fmaFlops;
-        // Element-wise kernels multiply and add separately (no fused multiply-add in the plain
-        // form): two operations for two flops per lane, so half the FMA peak.
-        double elementPeak = flopPeak / 2;
-        double fmaDotPeak = peak.get("fmaDot:16384")[0] * 2.0 * PeakBenchmark.SUM_ELEMENTS;
-        double exactDotPeak = peak.get("exactDot:16384")[0] * 2.0 * PeakBenchmark.SUM_ELEMENTS;
-        String[] levels = {"16384", "524288", "8388608", "268435456"};
+        double flopPeak = peak.get("fma:16384")[0] * PeakBenchmark.FMA_FLOPS;
+        double fmaDotPeak = peak.get("fmaDot:16384")[0] * PeakBenchmark.DOT_FLOPS;
+        double exactDotPeak = peak.get("exactDot:16384")[0] * PeakBenchmark.DOT_FLOPS;
+        int[] levels = LEVEL_BYTES;
         String[] levelNames = {"L1 (16 KiB)", "L2 (512 KiB)", "L3 (8 MiB)", "memory (256 MiB)"};
         double[] readBw = new double[levels.length];
         double[] updateBw = new double[levels.length];
         for (int i = 0; i < levels.length; i++) {
-            double size = Double.parseDouble(levels[i]);
-            readBw[i] = peak.get("read:" + levels[i])[0] * size;
-            updateBw[i] = peak.get("update:" + levels[i])[0] * size * 1.5;
+            readBw[i] = peak.get("read:" + levels[i])[0] * levels[i];
+            updateBw[i] = peak.get("update:" + levels[i])[0] * updateBytes(levels[i]);
         }
 
         StringBuilder t = new StringBuilder();
@@ -232,7 +245,7 @@ public final class KernelTable {
                 double[] vector = learn.get(model + "/" + rule + "/vector");
                 Cost c = costs(model, rule);
                 int level = c.level();
-                double compute = c.computeSeconds(fmaDotPeak, exactDotPeak, elementPeak);
+                double compute = c.computeSeconds(fmaDotPeak, exactDotPeak, flopPeak);
                 double memory = c.memorySeconds(readBw[level], updateBw[level]);
                 double roofline = 1 / Math.max(compute, memory);
                 t.append(

@@ -53,6 +53,16 @@ public class PeakBenchmark {
     static final int FMA_CHAINS = 12;
     static final int FMA_STEPS = 1024;
     static final int SUM_ELEMENTS = 4 * 1024;
+
+    /** Flops of one {@link #fma} call: sixteen lanes, two flops each, per chain and step. */
+    static final double FMA_FLOPS = 2.0 * 16 * FMA_CHAINS * FMA_STEPS;
+
+    /** Flops of one {@link #fmaDot} or {@link #exactDot} call. */
+    static final double DOT_FLOPS = 2.0 * SUM_ELEMENTS;
+
+    // Compile-time constants only: KernelTable reads them in a JVM without the vector module,
+    // where initialising this class (its species) would fail.
+
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final jdk.incubator.vector.VectorSpecies<Double> D4 =

@@ -72,14 +72,19 @@ public final class PhaseRoofline {
             System.exit(2);
             return;
         }
-        PeakBenchmark l1 = peak(16384);
-        int[] levelSizes = {16384, 524288, 8388608, 268435456};
-        int levelSize = levelSizes[cost.level()];
+        PeakBenchmark l1 = peak(KernelTable.LEVEL_BYTES[0]);
+        int levelSize = KernelTable.LEVEL_BYTES[cost.level()];
         PeakBenchmark level = peak(levelSize);
-        double fmaFlops = 2.0 * 16 * PeakBenchmark.FMA_CHAINS * PeakBenchmark.FMA_STEPS;
-        double dotFlops = 2.0 * PeakBenchmark.SUM_ELEMENTS;
+        // The ceilings in the order computeSeconds and memorySeconds read them, and each probe's
+        // work per call (flops, or bytes at the level).
         DoubleSupplier[] probes = {l1::fma, l1::fmaDot, l1::exactDot, level::read, level::update};
-        double[] perCall = {fmaFlops, dotFlops, dotFlops, levelSize, 1.5 * levelSize};
+        double[] perCall = {
+            PeakBenchmark.FMA_FLOPS,
+            PeakBenchmark.DOT_FLOPS,
+            PeakBenchmark.DOT_FLOPS,
+            levelSize,
+            KernelTable.updateBytes(levelSize)
+        };
         // Warm-up: every probe and the workload compiled before the first round.
         for (int w = 0; w < 8; w++) {
             workload.rate(LEARN_NANOS);
@@ -111,7 +116,7 @@ public final class PhaseRoofline {
             if (!learnFirst) {
                 rates[r] = workload.rate(LEARN_NANOS);
             }
-            double compute = cost.computeSeconds(ceiling[1], ceiling[2], ceiling[0] / 2);
+            double compute = cost.computeSeconds(ceiling[1], ceiling[2], ceiling[0]);
             double memory = cost.memorySeconds(ceiling[3], ceiling[4]);
             rooflines[r] = 1 / Math.max(compute, memory);
             if ((r + 1) % 10 == 0) {
